@@ -1,0 +1,179 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/restauth/restauth/core/password"
+)
+
+// NewUser is what CreateUser needs to make an account.
+type NewUser struct {
+	Username  string
+	Email     string
+	Password  string // plain text; empty makes an unusable password
+	FirstName string
+	LastName  string
+	// Inactive creates a deactivated account.
+	Inactive bool
+	// EmailVerified marks the email as already confirmed (management
+	// commands, imports).
+	EmailVerified bool
+	// SkipPasswordValidation bypasses the password validators (not the
+	// length cap), like Django's createsuperuser --noinput: for operators
+	// and imports, never for self-service endpoints.
+	SkipPasswordValidation bool
+}
+
+// CreateUser validates nu like registration does (username rules, email
+// syntax, the password validators with the user's attributes), hashes the
+// password through the policy and stores the account. Validation problems
+// and taken usernames or emails come back as a 400 *Error with field-keyed
+// messages; store failures wrap ErrUnavailable.
+func (a *Auth) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
+	body := Body{}
+	for k, v := range map[string]string{"username": nu.Username, "email": nu.Email, "first_name": nu.FirstName, "last_name": nu.LastName} {
+		if v != "" {
+			body[k] = v
+		}
+	}
+	f := NewForm(body, a.msgs)
+	u := &User{IsActive: !nu.Inactive, EmailVerified: nu.EmailVerified, DateJoined: a.cfg.Now().UTC()}
+	if name, ok := f.String(StringField{Name: "username", Required: true, MaxLength: MaxUsernameLength}); ok {
+		u.Username = NormalizeUsername(name)
+		if !usernameRe.MatchString(u.Username) {
+			f.AddError("username", a.msgs.Text(MsgInvalidUsername))
+		}
+	}
+	u.Email, _ = f.String(StringField{Name: "email", AllowBlank: true, Email: true})
+	if v, ok := f.String(StringField{Name: "first_name", AllowBlank: true, MaxLength: MaxNameLength}); ok {
+		a.checkDisplayName(f, "first_name", v)
+		u.FirstName = v
+	}
+	if v, ok := f.String(StringField{Name: "last_name", AllowBlank: true, MaxLength: MaxNameLength}); ok {
+		a.checkDisplayName(f, "last_name", v)
+		u.LastName = v
+	}
+	if nu.Password == "" {
+		u.PasswordHash = password.MakeUnusable()
+	} else if f.Valid() && !nu.SkipPasswordValidation {
+		for _, msg := range a.ValidatePassword(nu.Password, u) {
+			f.AddError("password", msg)
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if nu.Password != "" {
+		hash, err := a.hashPassword(ctx, nu.Password, "password")
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash = hash
+	}
+	if err := a.cfg.Store.CreateUser(ctx, u); err != nil {
+		switch {
+		case errors.Is(err, ErrUsernameTaken):
+			f.AddError("username", a.msgs.Text(MsgUsernameTaken))
+			return nil, f.Err()
+		case errors.Is(err, ErrEmailTaken):
+			f.AddError("email", "A user is already registered with this e-mail address.")
+			return nil, f.Err()
+		}
+		return nil, unavailable(err)
+	}
+	return u, nil
+}
+
+// ValidatePassword runs the configured validators against pw for user u
+// (nil skips the similarity check) and returns every message, in order.
+func (a *Auth) ValidatePassword(pw string, u *User) []string {
+	var attrs []password.Attribute
+	if u != nil {
+		attrs = []password.Attribute{
+			{Name: "username", Value: u.Username},
+			{Name: "first name", Value: u.FirstName},
+			{Name: "last name", Value: u.LastName},
+			{Name: "email address", Value: u.Email},
+		}
+	}
+	var msgs []string
+	for _, v := range password.Validate(pw, attrs, a.cfg.PasswordValidators) {
+		if t, ok := a.cfg.Messages[v.Code]; ok {
+			msgs = append(msgs, t)
+		} else {
+			msgs = append(msgs, v.Message)
+		}
+	}
+	return msgs
+}
+
+// hashPassword hashes pw, reporting an over-long password as a field error.
+func (a *Auth) hashPassword(ctx context.Context, pw, field string) (string, error) {
+	hash, err := a.cfg.Passwords.Make(ctx, pw)
+	if errors.Is(err, password.ErrPasswordTooLong) {
+		var v ValidationError
+		v.Add(field, a.msgs.Text(MsgPasswordTooLong))
+		return "", v.Err()
+	}
+	if err != nil {
+		return "", fmt.Errorf("restauth: hashing password: %w", err)
+	}
+	return hash, nil
+}
+
+// SetUserPassword sets a new password for user id, running the validators
+// first when validate is true, and revokes every credential the user holds
+// (DB tokens; the epoch bump kills stateless ones). It backs the
+// changepassword management command.
+func (a *Auth) SetUserPassword(ctx context.Context, id int64, pw string, validate bool) error {
+	u, err := a.cfg.Store.UserByID(ctx, id)
+	if err != nil {
+		return storeErr(err)
+	}
+	if pw == "" {
+		var v ValidationError
+		v.Add("password", a.msgs.Text(MsgBlank))
+		return v.Err()
+	}
+	if validate {
+		if msgs := a.ValidatePassword(pw, u); len(msgs) > 0 {
+			var v ValidationError
+			for _, m := range msgs {
+				v.Add("password", m)
+			}
+			return v.Err()
+		}
+	}
+	hash, err := a.hashPassword(ctx, pw, "password")
+	if err != nil {
+		return err
+	}
+	if err := a.cfg.Store.SetPassword(ctx, id, hash); err != nil {
+		return storeErr(err)
+	}
+	if _, err := a.cfg.Store.DeleteUserTokens(ctx, id); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// Deactivate sets user id inactive and revokes every credential it holds.
+func (a *Auth) Deactivate(ctx context.Context, id int64) error {
+	if err := a.cfg.Store.SetActive(ctx, id, false); err != nil {
+		return storeErr(err)
+	}
+	if _, err := a.cfg.Store.DeleteUserTokens(ctx, id); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// storeErr keeps ErrNotFound as is and marks everything else unavailable.
+func storeErr(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return unavailable(err)
+}

@@ -1,0 +1,40 @@
+package core
+
+// Auth is the restauth service: configured once with New, safe for
+// concurrent use, and shared by every request. Framework adapters mount its
+// Routes and wrap its Guard as middleware; plain net/http apps use Handler
+// and RequireUser.
+type Auth struct {
+	cfg      Config
+	msgs     Messages
+	chain    []Authenticator
+	endpoint map[string]*endpoint // route path (relative, with trailing slash) → endpoint
+	routes   []Route
+}
+
+// New validates cfg, fills in defaults and returns a ready service.
+// It returns an error (never panics) for an invalid configuration.
+func New(cfg Config) (*Auth, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	a := &Auth{cfg: cfg, msgs: NewMessages(cfg.Messages)}
+	for _, m := range cfg.Methods {
+		switch m {
+		case MethodToken:
+			a.chain = append(a.chain, &TokenAuthenticator{store: cfg.Store, msgs: a.msgs, now: cfg.Now})
+		}
+	}
+	a.buildRoutes()
+	return a, nil
+}
+
+// Config returns the effective (defaulted) configuration.
+func (a *Auth) Config() Config { return a.cfg }
+
+// Messages returns the message catalog in use.
+func (a *Auth) Messages() Messages { return a.msgs }

@@ -1,0 +1,98 @@
+package core
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// TokenAuthenticator is DRF's TokenAuthentication: it reads
+// "Authorization: Token <key>" (keyword case-insensitive) and loads the
+// key's owner with one store round trip. Its challenge is "Token".
+type TokenAuthenticator struct {
+	store TokenStore
+	msgs  Messages
+	now   func() time.Time
+}
+
+// Challenge implements Authenticator.
+func (t *TokenAuthenticator) Challenge() string { return "Token" }
+
+// Authenticate implements Authenticator with DRF's parsing rules and
+// messages: a lone keyword, a key with spaces, non-UTF-8 bytes, an unknown
+// key and an inactive owner each get DRF's text.
+func (t *TokenAuthenticator) Authenticate(r *http.Request) (*Principal, error) {
+	key, err := parseTokenHeader(r.Header.Get("Authorization"), t.msgs)
+	if err != nil || key == "" {
+		return nil, err
+	}
+	if !validTokenKey(key) {
+		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
+	}
+	digest := TokenDigest(key)
+	user, tok, err := t.store.UserByToken(r.Context(), digest)
+	if errors.Is(err, ErrNotFound) {
+		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
+	}
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if !tok.Expires.IsZero() && !t.now().Before(tok.Expires) {
+		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
+	}
+	if !user.IsActive {
+		return nil, NewAuthError(t.msgs.Text(MsgUserInactive))
+	}
+	return &Principal{User: user, Method: MethodToken, Credential: digest}, nil
+}
+
+// parseTokenHeader splits an Authorization value like DRF: on ASCII white
+// space, keyword compared case-insensitively. It returns "" and no error
+// when the header is not a Token header at all.
+func parseTokenHeader(h string, msgs Messages) (string, error) {
+	parts := strings.FieldsFunc(h, isASCIISpace)
+	if len(parts) == 0 || !asciiEqualFold(parts[0], "token") {
+		return "", nil
+	}
+	switch {
+	case len(parts) == 1:
+		return "", NewAuthError(msgs.Text(MsgTokenNoCredentials))
+	case len(parts) > 2:
+		return "", NewAuthError(msgs.Text(MsgTokenSpaces))
+	case !utf8.ValidString(parts[1]):
+		return "", NewAuthError(msgs.Text(MsgTokenInvalidChars))
+	}
+	return parts[1], nil
+}
+
+// isASCIISpace matches the bytes Python's bytes.split() splits on.
+func isASCIISpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\v', '\f', '\r':
+		return true
+	}
+	return false
+}
+
+// asciiEqualFold compares s and t ignoring ASCII case only, like Python's
+// bytes.lower(): no Unicode folding, so "\u212Aey"-style look-alikes differ.
+func asciiEqualFold(s, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		a, b := s[i], t[i]
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
+}

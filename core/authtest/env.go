@@ -1,0 +1,128 @@
+package authtest
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/password"
+)
+
+// defaultPassword passes Django's four default validators for every
+// username the suite uses.
+const defaultPassword = "Secret-pass-123"
+
+// env is one running server with its own store: the unit of isolation of
+// the suite.
+type env struct {
+	auth   *core.Auth
+	store  core.Store               // the store the server uses
+	hashes *password.CountingHasher // the policy's preferred hasher
+	logs   *logBuffer               // what core logged
+	srv    *httptest.Server
+	client *http.Client
+	prefix string
+}
+
+// newEnv starts a server on a fresh store. opts adjust the config after
+// the suite has filled in the store, password policy and logger.
+func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
+	t.Helper()
+	argon, err := password.NewArgon2(password.FastArgon2Params())
+	if err != nil {
+		t.Fatalf("authtest: argon2: %v", err)
+	}
+	hashes := password.NewCountingHasher(argon)
+	policy, err := password.NewPolicy(password.WithHasher(hashes))
+	if err != nil {
+		t.Fatalf("authtest: password policy: %v", err)
+	}
+	store := s.newStore(t)
+	if store == nil {
+		t.Fatal("authtest: newStore returned nil")
+	}
+	logs := &logBuffer{}
+	cfg := core.Config{
+		Store:     store,
+		Passwords: policy,
+		Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, auth := s.newServer(t, cfg)
+	if h == nil || auth == nil {
+		t.Fatal("authtest: Server returned a nil handler or *core.Auth")
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("core log:\n%s", logs.String())
+		}
+	})
+	client := srv.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &env{
+		auth:   auth,
+		store:  cfg.Store,
+		hashes: hashes,
+		logs:   logs,
+		srv:    srv,
+		client: client,
+		prefix: auth.Prefix(),
+	}
+}
+
+// path returns the URL path of an auth endpoint, e.g. path("login/").
+func (e *env) path(rel string) string { return e.prefix + rel }
+
+// newUser returns the account the suite creates by default: a valid
+// password and a verified email.
+func newUser(username string) core.NewUser {
+	return core.NewUser{
+		Username:      username,
+		Email:         username + "@example.com",
+		Password:      defaultPassword,
+		EmailVerified: true,
+	}
+}
+
+// createUser creates nu through the core service, as an application's
+// management command would.
+func (e *env) createUser(t *testing.T, nu core.NewUser) *core.User {
+	t.Helper()
+	u, err := e.auth.CreateUser(t.Context(), nu)
+	if err != nil {
+		t.Fatalf("CreateUser(%q): %v", nu.Username, err)
+	}
+	return u
+}
+
+// login logs in with username and password and returns the token key.
+func (e *env) login(t *testing.T, username, pw string) string {
+	t.Helper()
+	return e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", username, "password", pw)).wantKey(t)
+}
+
+// logBuffer collects core's log output; safe for concurrent writers.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,155 @@
+package authtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Starter runs an example server the way its main does: with args it runs
+// that management command and returns; without, it serves until ctx is
+// cancelled. getenv stands in for os.Getenv.
+type Starter func(ctx context.Context, args []string, getenv func(string) string) error
+
+// StarterSpec describes an example server for RunStarter.
+type StarterSpec struct {
+	// Run is the starter's run function.
+	Run Starter
+	// AppPath is a GET route of the app protected by restauth (e.g.
+	// "/api/hello/"); empty skips the app-route checks.
+	AppPath string
+	// HealthPath answers 200 once the server is up (e.g. "/healthz").
+	HealthPath string
+}
+
+// RunStarter checks an example server end to end through its public
+// interfaces only: the RESTAUTH_* environment, the management commands and
+// HTTP. It runs on SQLite always and, with the same code, on PostgreSQL and
+// MySQL when RESTAUTH_TEST_POSTGRES_URL / RESTAUTH_TEST_MYSQL_URL are set
+// (only RESTAUTH_DATABASE_URL changes).
+func RunStarter(t *testing.T, spec StarterSpec) {
+	urls := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "starter.db")}
+	for name, v := range map[string]string{"postgres": "RESTAUTH_TEST_POSTGRES_URL", "mysql": "RESTAUTH_TEST_MYSQL_URL"} {
+		if u := os.Getenv(v); u != "" {
+			urls[name] = u
+		} else {
+			t.Logf("%s not set: the starter is not tested on %s", v, name)
+		}
+	}
+	for name, dbURL := range urls {
+		t.Run(name, func(t *testing.T) { runStarterOn(t, spec, dbURL) })
+	}
+}
+
+func runStarterOn(t *testing.T, spec StarterSpec, dbURL string) {
+	addr := freeAddr(t)
+	env := map[string]string{
+		"RESTAUTH_DATABASE_URL": dbURL,
+		"RESTAUTH_ADDR":         addr,
+		"RESTAUTH_MODE":         "token",
+		"RESTAUTH_SECRET_KEY":   "starter-test-secret-key-0123456789abcdef",
+	}
+	getenv := func(k string) string { return env[k] }
+	ctx := t.Context()
+	// Shared databases keep rows between runs: use a fresh account.
+	suffix := randomSuffix(t)
+	acct := Account{Username: "alice_" + suffix, Email: "alice_" + suffix + "@example.com", Password: "Correct-Horse-9"}
+
+	command := func(args ...string) error {
+		t.Helper()
+		return spec.Run(ctx, args, getenv)
+	}
+	if err := command("migrate"); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	if err := command("createuser", "--username", acct.Username, "--email", acct.Email, "--password", acct.Password); err != nil {
+		t.Fatalf("createuser: %v", err)
+	}
+	if err := command("createuser", "--username", acct.Username, "--password", "x"); err == nil {
+		t.Error("createuser accepted a duplicate username")
+	}
+
+	serveCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- spec.Run(serveCtx, nil, getenv) }()
+	defer func() {
+		stop()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server stopped with %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("server did not shut down")
+		}
+	}()
+	base := "http://" + addr
+	waitUp(t, base+spec.HealthPath, done)
+
+	TokenClientFlow(t, base, "/api/auth/", spec.AppPath, acct)
+
+	c := &liveClient{t: t, base: base}
+	login := func(pw string) int {
+		status, _, _ := c.do(http.MethodPost, "/api/auth/login/", jsonObject("username", acct.Username, "password", pw), "")
+		return status
+	}
+	if err := command("changepassword", "--username", acct.Username, "--password", "Other-Horse-10"); err != nil {
+		t.Fatalf("changepassword: %v", err)
+	}
+	if login(acct.Password) != http.StatusBadRequest || login("Other-Horse-10") != http.StatusOK {
+		t.Error("changepassword did not take effect on the running server")
+	}
+	if err := command("deactivate", "--username", acct.Username); err != nil {
+		t.Fatalf("deactivate: %v", err)
+	}
+	if got := login("Other-Horse-10"); got != http.StatusBadRequest {
+		t.Errorf("deactivated user logged in: %d", got)
+	}
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// waitUp polls url until it answers 200, the server fails, or 15 s pass.
+func waitUp(t *testing.T, url string, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("server exited before serving: %v", err)
+		default:
+		}
+		if res, err := http.Get(url); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("server at %s did not come up", url)
+}
+
+func randomSuffix(t *testing.T) string {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,227 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/restauth/restauth/core/password"
+)
+
+// Method names an authentication method. Config.Methods lists them in the
+// order they are tried, like DRF's DEFAULT_AUTHENTICATION_CLASSES.
+type Method string
+
+const (
+	// MethodToken is DRF's TokenAuthentication: "Authorization: Token <key>"
+	// with opaque keys stored as SHA-256 digests.
+	MethodToken Method = "token"
+)
+
+// LoginField chooses which identifiers login accepts, like allauth's
+// ACCOUNT_LOGIN_METHODS.
+type LoginField string
+
+const (
+	// LoginByUsernameOrEmail accepts either; a non-blank email wins when
+	// both are sent (allauth's "username_email").
+	LoginByUsernameOrEmail LoginField = "username_email"
+	// LoginByUsername accepts only the username (allauth's default).
+	LoginByUsername LoginField = "username"
+	// LoginByEmail accepts only the email.
+	LoginByEmail LoginField = "email"
+)
+
+// EmailVerification is allauth's ACCOUNT_EMAIL_VERIFICATION.
+type EmailVerification string
+
+const (
+	// VerifyNone sends no verification mail and never blocks login.
+	VerifyNone EmailVerification = "none"
+	// VerifyOptional sends a verification mail but does not block login.
+	VerifyOptional EmailVerification = "optional"
+	// VerifyMandatory blocks login until the email is verified.
+	VerifyMandatory EmailVerification = "mandatory"
+)
+
+// Config configures restauth. The zero value of every field except Store
+// means "use the documented default"; New validates the result.
+type Config struct {
+	// Store persists users and credentials. Required.
+	Store Store
+
+	// Prefix is the URL path under which the endpoints are mounted, with a
+	// leading and trailing slash. Default "/api/auth/".
+	Prefix string
+
+	// Methods are the authentication methods, tried in order; the first
+	// that finds credentials decides, and the first in the list decides
+	// between 401 (with its WWW-Authenticate challenge) and 403.
+	// Default [MethodToken].
+	Methods []Method
+
+	// LoginField selects the identifiers login accepts.
+	// Default LoginByUsernameOrEmail.
+	LoginField LoginField
+
+	// EmailVerification is allauth's verification mode; with
+	// VerifyMandatory, login answers 400 "E-mail is not verified." after
+	// the password was checked. Default VerifyOptional.
+	EmailVerification EmailVerification
+
+	// TokenLifetime bounds how long a DB token works after login.
+	// Default 0: tokens live until logout, as in DRF.
+	TokenLifetime time.Duration
+
+	// Passwords hashes and checks passwords: preferred hasher (argon2id
+	// m=19 MiB, t=2, p=1 in Django's format), accepted legacy formats,
+	// length cap and the hashing limiter. Default password.NewPolicy().
+	Passwords *password.Policy
+
+	// PasswordValidators check new passwords. Default (nil): Django's four
+	// (similarity, minimum length 8, common passwords, numeric). Use an
+	// empty non-nil slice to disable validation.
+	PasswordValidators []password.Validator
+
+	// MaxBodyBytes caps request bodies; larger ones get 413 before they are
+	// read in full. Default 1 MiB.
+	MaxBodyBytes int64
+
+	// LogoutOnGet also accepts GET on logout/ (allauth's
+	// ACCOUNT_LOGOUT_ON_GET). Default false: GET gets 405.
+	LogoutOnGet bool
+
+	// RetryAfter is the Retry-After hint sent with 503 answers when a
+	// backing store fails. Default 5s.
+	RetryAfter time.Duration
+
+	// Messages overrides catalog texts by message code (see messages.go).
+	// Default: dj-rest-auth's English texts.
+	Messages map[string]string
+
+	// Logger receives auth events and store failures (never secrets).
+	// Default slog.Default().
+	Logger *slog.Logger
+
+	// Now is the clock. Default time.Now. Tests inject a fake clock.
+	Now func() time.Time
+}
+
+// Defaults of Config, exported so that documentation and tests can refer
+// to them.
+const (
+	DefaultPrefix       = "/api/auth/"
+	DefaultMaxBodyBytes = 1 << 20
+	DefaultRetryAfter   = 5 * time.Second
+)
+
+// withDefaults returns a copy of c with every unset field defaulted.
+func (c Config) withDefaults() (Config, error) {
+	if c.Prefix == "" {
+		c.Prefix = DefaultPrefix
+	}
+	if len(c.Methods) == 0 {
+		c.Methods = []Method{MethodToken}
+	} else {
+		c.Methods = append([]Method(nil), c.Methods...)
+	}
+	if c.LoginField == "" {
+		c.LoginField = LoginByUsernameOrEmail
+	}
+	if c.EmailVerification == "" {
+		c.EmailVerification = VerifyOptional
+	}
+	if c.Passwords == nil {
+		p, err := password.NewPolicy()
+		if err != nil {
+			return c, err
+		}
+		c.Passwords = p
+	}
+	if c.PasswordValidators == nil {
+		c.PasswordValidators = password.DefaultValidators()
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.RetryAfter == 0 {
+		c.RetryAfter = DefaultRetryAfter
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c, nil
+}
+
+// validate reports every problem of a defaulted config at once.
+func (c Config) validate() error {
+	var errs []error
+	if c.Store == nil {
+		errs = append(errs, errors.New("Store is required"))
+	}
+	if !validPrefix(c.Prefix) {
+		errs = append(errs, fmt.Errorf("Prefix %q must start and end with '/' and hold only plain path segments ([A-Za-z0-9._~-])", c.Prefix))
+	}
+	seen := map[Method]bool{}
+	for _, m := range c.Methods {
+		switch m {
+		case MethodToken:
+		default:
+			errs = append(errs, fmt.Errorf("unknown authentication method %q", m))
+		}
+		if seen[m] {
+			errs = append(errs, fmt.Errorf("authentication method %q listed twice", m))
+		}
+		seen[m] = true
+	}
+	switch c.LoginField {
+	case LoginByUsernameOrEmail, LoginByUsername, LoginByEmail:
+	default:
+		errs = append(errs, fmt.Errorf("unknown LoginField %q", c.LoginField))
+	}
+	switch c.EmailVerification {
+	case VerifyNone, VerifyOptional, VerifyMandatory:
+	default:
+		errs = append(errs, fmt.Errorf("unknown EmailVerification %q", c.EmailVerification))
+	}
+	if c.TokenLifetime < 0 {
+		errs = append(errs, errors.New("TokenLifetime must not be negative"))
+	}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, errors.New("MaxBodyBytes must be at least 1024"))
+	}
+	if c.RetryAfter < time.Second {
+		errs = append(errs, errors.New("RetryAfter must be at least 1s"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("restauth: invalid config: %w", err)
+	}
+	return nil
+}
+
+// validPrefix accepts "/" or "/seg/.../seg/" with non-empty literal segments,
+// so that no router reads a prefix as a parameter or wildcard.
+func validPrefix(p string) bool {
+	if p == "/" {
+		return true
+	}
+	if !strings.HasPrefix(p, "/") || !strings.HasSuffix(p, "/") {
+		return false
+	}
+	for _, seg := range strings.Split(p[1:len(p)-1], "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+		for _, c := range seg {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._~-", c)) {
+				return false
+			}
+		}
+	}
+	return true
+}

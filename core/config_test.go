@@ -1,0 +1,88 @@
+package core
+
+import (
+	"strings"
+	"testing"
+)
+
+type nopStore struct{ Store }
+
+func TestNewValidatesConfig(t *testing.T) {
+	_, err := New(Config{})
+	if err == nil || !strings.Contains(err.Error(), "Store is required") {
+		t.Fatalf("missing store: %v", err)
+	}
+	_, err = New(Config{Store: nopStore{}, Prefix: "api", Methods: []Method{"magic", MethodToken, MethodToken},
+		LoginField: "phone", EmailVerification: "sometimes", MaxBodyBytes: 10, TokenLifetime: -1})
+	if err == nil {
+		t.Fatal("invalid config accepted")
+	}
+	for _, want := range []string{"Prefix", `"magic"`, "listed twice", "LoginField", "EmailVerification", "MaxBodyBytes", "TokenLifetime"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+}
+
+func TestPrefixValidation(t *testing.T) {
+	for _, p := range []string{"/", "/api/auth/", "/auth/v1/", "/a.b~c-d_e/"} {
+		if !validPrefix(p) {
+			t.Errorf("%q rejected", p)
+		}
+	}
+	for _, p := range []string{"", "api/", "/api", "/api/:x/", "/api/{x}/", "/api//auth/", "/api/*x/", "/../", "/a b/"} {
+		if validPrefix(p) {
+			t.Errorf("%q accepted", p)
+		}
+	}
+}
+
+func TestNewDefaults(t *testing.T) {
+	a, err := New(Config{Store: nopStore{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := a.Config()
+	if c.Prefix != DefaultPrefix || len(c.Methods) != 1 || c.Methods[0] != MethodToken ||
+		c.LoginField != LoginByUsernameOrEmail || c.EmailVerification != VerifyOptional ||
+		c.Passwords == nil || len(c.PasswordValidators) != 4 || c.MaxBodyBytes != DefaultMaxBodyBytes ||
+		c.Logger == nil || c.Now == nil || c.RetryAfter != DefaultRetryAfter {
+		t.Errorf("defaults not applied: %+v", c)
+	}
+	if got := a.challenge(); got != "Token" {
+		t.Errorf("challenge %q", got)
+	}
+}
+
+func TestMessagesOverrideAndFormat(t *testing.T) {
+	m := NewMessages(map[string]string{MsgInvalidToken: "Jeton invalide."})
+	if m.Text(MsgInvalidToken) != "Jeton invalide." || m.Text(MsgNotFound) != "Not found." {
+		t.Error("override")
+	}
+	if got := m.Format(MsgMethodNotAllowed, "method", "GET"); got != `Method "GET" not allowed.` {
+		t.Errorf("format: %q", got)
+	}
+	if m.Text("no_such_code") != "no_such_code" {
+		t.Error("unknown code must show itself")
+	}
+	for code, text := range defaultMessages {
+		if text == "" {
+			t.Errorf("empty text for %s", code)
+		}
+	}
+}
+
+func TestAcceptsJSON(t *testing.T) {
+	yes := [][]string{nil, {"application/json"}, {"*/*"}, {"text/html,application/xhtml+xml,*/*;q=0.8"}, {"application/*"}}
+	no := [][]string{{"application/xml"}, {"text/plain"}, {"application/json;q=0"}}
+	for _, v := range yes {
+		if !acceptsJSON(v) {
+			t.Errorf("%v rejected", v)
+		}
+	}
+	for _, v := range no {
+		if acceptsJSON(v) {
+			t.Errorf("%v accepted", v)
+		}
+	}
+}

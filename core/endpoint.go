@@ -1,0 +1,161 @@
+package core
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+)
+
+// access says whether an endpoint authenticates the request.
+type access int
+
+const (
+	// accessNone: credentials are ignored (login). dj-rest-auth
+	// authenticates here too, so a stale token blocks login; we do not.
+	accessNone access = iota
+	// accessOptional: credentials are used when valid and ignored when
+	// stale (logout).
+	accessOptional
+	// accessRequired: anonymous and invalid credentials are rejected.
+	accessRequired
+)
+
+// request is what an endpoint's handler receives.
+type request struct {
+	w http.ResponseWriter
+	r *http.Request
+	// principal is the authenticated caller, or nil.
+	principal *Principal
+	// staleCredentials is true when credentials were sent but rejected on an
+	// accessOptional endpoint.
+	staleCredentials bool
+}
+
+// endpoint is one dj-rest-auth view: allowed methods, authentication, and
+// the handler. It implements DRF's request cycle: content negotiation (406),
+// OPTIONS, method check (405 with Allow), HEAD, authentication, and the
+// handler, with panics answered as generic 500s.
+type endpoint struct {
+	auth    *Auth
+	name    string
+	methods []string // e.g. GET, PUT, PATCH; HEAD and OPTIONS are implied
+	allow   string
+	access  access
+	handle  func(req *request) error
+}
+
+func newEndpoint(a *Auth, name string, acc access, handle func(*request) error, methods ...string) *endpoint {
+	allow := append([]string(nil), methods...)
+	for _, m := range methods {
+		if m == http.MethodGet {
+			allow = append(allow, http.MethodHead)
+		}
+	}
+	allow = append(allow, http.MethodOptions)
+	return &endpoint{auth: a, name: name, methods: methods, allow: strings.Join(allow, ", "), access: acc, handle: handle}
+}
+
+func (e *endpoint) allows(method string) bool {
+	for _, m := range e.methods {
+		if m == method || (method == http.MethodHead && m == http.MethodGet) {
+			return true
+		}
+	}
+	return false
+}
+
+// ServeHTTP implements http.Handler.
+func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a := e.auth
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			a.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "restauth: panic in handler",
+				slog.String("path", r.URL.Path), slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+			a.WriteError(w, r, fmt.Errorf("panic"))
+		}
+	}()
+	h := w.Header()
+	h.Set("Allow", e.allow)
+	setSecurityHeaders(h)
+	if r.Method == http.MethodHead {
+		w = headOnly{w}
+	}
+	if !acceptsJSON(r.Header.Values("Accept")) {
+		WriteJSON(w, http.StatusNotAcceptable, NewDetailError(http.StatusNotAcceptable, a.msgs.Text(MsgNotAcceptable)))
+		return
+	}
+	if r.Method == http.MethodOptions {
+		WriteJSON(w, http.StatusOK, e.metadata())
+		return
+	}
+	if !e.allows(r.Method) {
+		a.WriteError(w, r, NewDetailError(http.StatusMethodNotAllowed, a.msgs.Format(MsgMethodNotAllowed, "method", r.Method)))
+		return
+	}
+	req := &request{w: w, r: r}
+	if e.access != accessNone {
+		p, err := a.Authenticate(r)
+		switch {
+		case err != nil && e.access == accessOptional && isAuthFailure(err):
+			req.staleCredentials = true
+		case err != nil:
+			a.WriteError(w, r, err)
+			return
+		case p == nil && e.access == accessRequired:
+			a.WriteError(w, r, NewAuthError(a.msgs.Text(MsgNotAuthenticated)))
+			return
+		}
+		req.principal = p
+	}
+	if err := e.handle(req); err != nil {
+		a.WriteError(w, r, err)
+	}
+}
+
+// metadata is a trimmed version of DRF's OPTIONS answer.
+func (e *endpoint) metadata() map[string]any {
+	return map[string]any{
+		"name":    e.name,
+		"renders": []string{"application/json"},
+		"parses":  []string{"application/json", "application/x-www-form-urlencoded", "multipart/form-data"},
+	}
+}
+
+// acceptsJSON reports whether the Accept header values allow a JSON answer.
+// No header accepts anything. text/html is tolerated (browsers send it with
+// */*; DRF would render its browsable API, which restauth does not have).
+func acceptsJSON(values []string) bool {
+	if len(values) == 0 {
+		return true
+	}
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			fields := strings.Split(part, ";")
+			mt := strings.ToLower(strings.TrimSpace(fields[0]))
+			if qZero(fields[1:]) {
+				continue
+			}
+			switch mt {
+			case "", "*/*", "application/*", "application/json", "text/html":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func qZero(params []string) bool {
+	for _, p := range params {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(k, "q") {
+			v = strings.TrimRight(strings.TrimSpace(v), "0")
+			return v == "" || v == "." || v == "0." || v == "0"
+		}
+	}
+	return false
+}

@@ -1,0 +1,208 @@
+// Package envconfig reads the starters' environment contract (the
+// RESTAUTH_* variables) into settings and applies them to a core.Config.
+// The variables are a public interface: every example server reads the same
+// ones, so each can be run and tested the same way.
+//
+//	RESTAUTH_ADDR                listen address             127.0.0.1:8000
+//	RESTAUTH_DATABASE_URL        sqlite:PATH, postgres://…, mysql://…   sqlite:restauth.db
+//	RESTAUTH_SECRET_KEY          signing secret (≥ 32 bytes) generated once, persisted next to the db
+//	RESTAUTH_MODE                jwt, token, session or all  per example
+//	RESTAUTH_EMAIL_VERIFICATION  none, optional, mandatory  optional
+//	RESTAUTH_SMTP_ADDR           host:port of an SMTP server unset: mails printed to stdout
+//	RESTAUTH_FRONTEND_URL        base URL for links in mails http:// + RESTAUTH_ADDR
+//	RESTAUTH_INSECURE_COOKIES    1 drops Secure for plain-HTTP development
+//	RESTAUTH_TRUSTED_ORIGINS     comma-separated origins for cookie-authenticated writes  the frontend URL's origin
+package envconfig
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/restauth/restauth/core"
+)
+
+// Variable names of the contract.
+const (
+	VarAddr              = "RESTAUTH_ADDR"
+	VarDatabaseURL       = "RESTAUTH_DATABASE_URL"
+	VarSecretKey         = "RESTAUTH_SECRET_KEY"
+	VarMode              = "RESTAUTH_MODE"
+	VarEmailVerification = "RESTAUTH_EMAIL_VERIFICATION"
+	VarSMTPAddr          = "RESTAUTH_SMTP_ADDR"
+	VarFrontendURL       = "RESTAUTH_FRONTEND_URL"
+	VarInsecureCookies   = "RESTAUTH_INSECURE_COOKIES"
+	VarTrustedOrigins    = "RESTAUTH_TRUSTED_ORIGINS"
+)
+
+// Defaults of the contract.
+const (
+	DefaultAddr        = "127.0.0.1:8000"
+	DefaultDatabaseURL = "sqlite:restauth.db"
+	// MinSecretKeyLength is the minimum length of RESTAUTH_SECRET_KEY in bytes.
+	MinSecretKeyLength = 32
+)
+
+// Mode is the value of RESTAUTH_MODE.
+type Mode string
+
+// The modes of the contract.
+const (
+	ModeJWT     Mode = "jwt"
+	ModeToken   Mode = "token"
+	ModeSession Mode = "session"
+	ModeAll     Mode = "all"
+)
+
+// Settings is the parsed environment.
+type Settings struct {
+	Addr              string
+	DatabaseURL       string
+	SecretKey         []byte
+	Mode              Mode
+	EmailVerification core.EmailVerification
+	SMTPAddr          string
+	FrontendURL       string
+	InsecureCookies   bool
+	TrustedOrigins    []string
+}
+
+// Load reads the RESTAUTH_* variables through getenv (os.Getenv in a
+// server, a map in tests). defaultMode is the example's own default for
+// RESTAUTH_MODE. When RESTAUTH_SECRET_KEY is unset, a random key is
+// generated once and persisted next to the database (see SecretKeyPath), and
+// a warning is logged: fine for development, wrong for several instances.
+// Every problem is reported at once, without echoing secret values.
+func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Settings, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := Settings{
+		Addr:              or(getenv(VarAddr), DefaultAddr),
+		DatabaseURL:       or(getenv(VarDatabaseURL), DefaultDatabaseURL),
+		Mode:              Mode(or(getenv(VarMode), string(defaultMode))),
+		EmailVerification: core.EmailVerification(or(getenv(VarEmailVerification), string(core.VerifyOptional))),
+		SMTPAddr:          getenv(VarSMTPAddr),
+		InsecureCookies:   getenv(VarInsecureCookies) == "1",
+	}
+	var errs []error
+	switch s.Mode {
+	case ModeJWT, ModeToken, ModeSession, ModeAll:
+	default:
+		errs = append(errs, fmt.Errorf("%s=%q: want jwt, token, session or all", VarMode, s.Mode))
+	}
+	switch s.EmailVerification {
+	case core.VerifyNone, core.VerifyOptional, core.VerifyMandatory:
+	default:
+		errs = append(errs, fmt.Errorf("%s=%q: want none, optional or mandatory", VarEmailVerification, s.EmailVerification))
+	}
+	s.FrontendURL = strings.TrimRight(or(getenv(VarFrontendURL), "http://"+s.Addr), "/")
+	front, err := url.Parse(s.FrontendURL)
+	if err != nil || (front.Scheme != "http" && front.Scheme != "https") || front.Host == "" {
+		errs = append(errs, fmt.Errorf("%s=%q: want an absolute http(s) URL", VarFrontendURL, s.FrontendURL))
+	}
+	if v := getenv(VarTrustedOrigins); v != "" {
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				s.TrustedOrigins = append(s.TrustedOrigins, strings.TrimRight(o, "/"))
+			}
+		}
+	} else if front != nil && front.Host != "" {
+		s.TrustedOrigins = []string{front.Scheme + "://" + front.Host}
+	}
+	if key := getenv(VarSecretKey); key != "" {
+		if len(key) < MinSecretKeyLength {
+			errs = append(errs, fmt.Errorf("%s is %d bytes long: want at least %d", VarSecretKey, len(key), MinSecretKeyLength))
+		}
+		s.SecretKey = []byte(key)
+	} else if len(errs) == 0 {
+		path := SecretKeyPath(s.DatabaseURL)
+		key, created, err := loadOrCreateSecret(path)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			s.SecretKey = key
+			if created {
+				logger.Warn("restauth: RESTAUTH_SECRET_KEY is unset; generated a key and saved it for development. Set RESTAUTH_SECRET_KEY in production and share it between instances.", "path", path)
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return s, fmt.Errorf("restauth: environment: %w", err)
+	}
+	return s, nil
+}
+
+// Apply sets the fields of cfg that the environment decides: the
+// authentication methods of the mode and the email verification mode.
+// Modes whose methods this build does not provide yet return an error.
+func (s Settings) Apply(cfg *core.Config) error {
+	switch s.Mode {
+	case ModeToken:
+		cfg.Methods = []core.Method{core.MethodToken}
+	default:
+		return fmt.Errorf("restauth: %s=%s is not available in this version; use %s=token", VarMode, s.Mode, VarMode)
+	}
+	cfg.EmailVerification = s.EmailVerification
+	return nil
+}
+
+// SecretKeyPath is where a generated key is kept: beside a SQLite database
+// file (PATH.secret), else restauth.secret in the working directory.
+func SecretKeyPath(databaseURL string) string {
+	if path, ok := strings.CutPrefix(databaseURL, "sqlite:"); ok && path != "" && !strings.Contains(path, ":memory:") && !strings.HasPrefix(path, "file:") {
+		return path + ".secret"
+	}
+	return "restauth.secret"
+}
+
+// loadOrCreateSecret reads the key at path or writes a new random one with
+// mode 0600.
+func loadOrCreateSecret(path string) (key []byte, created bool, err error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		k := []byte(strings.TrimSpace(string(b)))
+		if len(k) < MinSecretKeyLength {
+			return nil, false, fmt.Errorf("secret key file %s is too short: delete it to regenerate", path)
+		}
+		return k, false, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, false, fmt.Errorf("reading secret key file: %w", err)
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, false, err
+	}
+	k := []byte(hex.EncodeToString(raw[:]))
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, false, fmt.Errorf("creating secret key directory: %w", err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) { // another process won the race
+		return loadOrCreateSecret(path)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("writing secret key file: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Write(append(k, '\n')); err != nil {
+		return nil, false, fmt.Errorf("writing secret key file: %w", err)
+	}
+	return k, true, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

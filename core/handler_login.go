@@ -1,0 +1,166 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/restauth/restauth/core/password"
+)
+
+// loginRequest is the validated body of POST login/.
+type loginRequest struct {
+	username, email, password string
+}
+
+// serveLogin is POST login/: check the credentials, then answer with the
+// credential of the configured mode ({"key": ...} in token mode).
+//
+// Every failure that depends on the account (unknown user, wrong password,
+// inactive user, unusable or malformed hash) costs exactly one password hash
+// and gets the same 400 body, so responses do not reveal which accounts
+// exist.
+func (a *Auth) serveLogin(req *request) error {
+	in, err := a.decodeLogin(req)
+	if err != nil {
+		return err
+	}
+	user, err := a.checkCredentials(req.r.Context(), in)
+	if err != nil {
+		return err
+	}
+	if a.cfg.EmailVerification == VerifyMandatory && !user.EmailVerified {
+		return NonFieldError(a.msgs.Text(MsgEmailNotVerified))
+	}
+	return a.completeLogin(req, user)
+}
+
+// decodeLogin validates the login body like dj-rest-auth's LoginSerializer.
+func (a *Auth) decodeLogin(req *request) (loginRequest, error) {
+	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
+	if err != nil {
+		return loginRequest{}, err
+	}
+	f := NewForm(body, a.msgs)
+	var in loginRequest
+	in.username, _ = f.String(StringField{Name: "username", AllowBlank: true})
+	in.email, _ = f.String(StringField{Name: "email", AllowBlank: true, Email: true})
+	in.password, _ = f.String(StringField{Name: "password", Required: true})
+	if err := f.Err(); err != nil {
+		return in, err
+	}
+	switch a.cfg.LoginField {
+	case LoginByUsername:
+		if in.username == "" {
+			return in, NonFieldError(a.msgs.Text(MsgLoginNeedsUsername))
+		}
+		in.email = ""
+	case LoginByEmail:
+		if in.email == "" {
+			return in, NonFieldError(a.msgs.Text(MsgLoginNeedsEmail))
+		}
+		in.username = ""
+	default:
+		if in.email == "" && in.username == "" {
+			return in, NonFieldError(a.msgs.Text(MsgLoginNeedsEither))
+		}
+		if in.email != "" {
+			in.username = "" // a non-blank email wins, as in allauth
+		}
+	}
+	return in, nil
+}
+
+// checkCredentials returns the active user whose password matches, spending
+// exactly one hash whatever the outcome.
+func (a *Auth) checkCredentials(ctx context.Context, in loginRequest) (*User, error) {
+	invalid := NonFieldError(a.msgs.Text(MsgInvalidCredentials))
+	var (
+		user *User
+		err  error
+	)
+	if in.email != "" {
+		user, err = a.cfg.Store.UserByEmail(ctx, in.email)
+	} else {
+		user, err = a.cfg.Store.UserByUsername(ctx, in.username)
+	}
+	if errors.Is(err, ErrNotFound) {
+		if err := a.cfg.Passwords.Dummy(ctx, in.password); err != nil && !errors.Is(err, password.ErrPasswordTooLong) {
+			return nil, err
+		}
+		a.logLogin(ctx, slog.LevelInfo, "login failed", 0, "unknown_user")
+		return nil, invalid
+	}
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	ok, rehash, err := a.cfg.Passwords.Check(ctx, in.password, user.PasswordHash)
+	if err != nil && !errors.Is(err, password.ErrPasswordTooLong) {
+		return nil, err
+	}
+	if !ok || !user.IsActive {
+		reason := "bad_password"
+		if ok {
+			reason = "inactive"
+		}
+		a.logLogin(ctx, slog.LevelInfo, "login failed", user.ID, reason)
+		return nil, invalid
+	}
+	if rehash {
+		a.upgradeHash(ctx, user, in.password)
+	}
+	return user, nil
+}
+
+// upgradeHash re-hashes with the preferred hasher after a successful login.
+// It is best effort: a failure leaves the old, still valid hash in place.
+func (a *Auth) upgradeHash(ctx context.Context, user *User, pw string) {
+	newHash, err := a.cfg.Passwords.Make(ctx, pw)
+	if err != nil {
+		return
+	}
+	swapped, err := a.cfg.Store.UpgradePasswordHash(ctx, user.ID, user.PasswordHash, newHash)
+	if err != nil {
+		a.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "restauth: password hash upgrade failed",
+			slog.Int64("user_id", user.ID), slog.String("error", err.Error()))
+		return
+	}
+	if swapped {
+		user.PasswordHash = newHash
+	}
+}
+
+// completeLogin records the login and answers with the mode's credential.
+func (a *Auth) completeLogin(req *request, user *User) error {
+	ctx := req.r.Context()
+	now := a.cfg.Now().UTC()
+	key, digest := NewTokenKey()
+	tok := &Token{Digest: digest, UserID: user.ID, Created: now}
+	if a.cfg.TokenLifetime > 0 {
+		tok.Expires = now.Add(a.cfg.TokenLifetime)
+	}
+	// Record the login first: if that fails, no credential has been minted.
+	if err := a.cfg.Store.RecordLogin(ctx, user.ID, now); err != nil {
+		return unavailable(err)
+	}
+	if err := a.cfg.Store.CreateToken(ctx, tok); err != nil {
+		return unavailable(err)
+	}
+	a.logLogin(ctx, slog.LevelInfo, "login succeeded", user.ID, "")
+	WriteJSON(req.w, http.StatusOK, map[string]string{"key": key})
+	return nil
+}
+
+// logLogin emits one structured auth event; it never logs identifiers typed
+// by the client or secrets.
+func (a *Auth) logLogin(ctx context.Context, level slog.Level, msg string, userID int64, reason string) {
+	attrs := []slog.Attr{slog.String("event", "login")}
+	if userID != 0 {
+		attrs = append(attrs, slog.Int64("user_id", userID))
+	}
+	if reason != "" {
+		attrs = append(attrs, slog.String("reason", reason))
+	}
+	a.cfg.Logger.LogAttrs(ctx, level, "restauth: "+msg, attrs...)
+}

@@ -1,0 +1,29 @@
+package memstore
+
+import (
+	"sync"
+
+	"github.com/restauth/restauth/core"
+)
+
+// Store is an in-memory core.Store. The zero value is not usable; call New.
+type Store struct {
+	mu         sync.RWMutex
+	lastID     int64
+	users      map[int64]*core.User // by ID; values are private copies
+	byUsername map[string]int64     // CanonicalUsername -> ID
+	byEmail    map[string]int64     // non-empty CanonicalEmail -> ID
+	tokens     map[string]*core.Token
+}
+
+var _ core.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		users:      make(map[int64]*core.User),
+		byUsername: make(map[string]int64),
+		byEmail:    make(map[string]int64),
+		tokens:     make(map[string]*core.Token),
+	}
+}

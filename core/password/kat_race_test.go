@@ -1,0 +1,6 @@
+//go:build race
+
+package password
+
+// katFull: see kat_test.go.
+const katFull = false

@@ -1,0 +1,83 @@
+package core
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+)
+
+// WriteJSON writes v as compact JSON (no HTML escaping, like DRF) with
+// status. A nil v writes no body (DRF's 204).
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	if v == nil {
+		w.WriteHeader(status)
+		return
+	}
+	var b bytes.Buffer
+	writeJSONValue(&b, v)
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(b.Bytes())
+}
+
+// WriteError answers err in dj-rest-auth's shape:
+//   - *Error: its status (authentication errors become 401 with the first
+//     authenticator's challenge, or 403 when it has none) and body;
+//   - a value no store can hold (ErrInvalidValue): 400;
+//   - a store failure (ErrUnavailable): 503 with Retry-After and a generic
+//     body, the cause logged without request data;
+//   - anything else: 500 with a generic body, the cause logged.
+func (a *Auth) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *Error
+	if errors.As(err, &e) {
+		status := e.Status
+		if e.Kind == KindAuthentication {
+			if c := a.challenge(); c != "" {
+				status = http.StatusUnauthorized
+				w.Header().Set("WWW-Authenticate", c)
+			} else {
+				status = http.StatusForbidden
+			}
+		}
+		for k, vs := range e.Header {
+			for _, v := range vs {
+				w.Header().Add(k, v)
+			}
+		}
+		WriteJSON(w, status, e)
+		return
+	}
+	if errors.Is(err, ErrInvalidValue) {
+		// Handlers validate first, so this is a value the checks missed:
+		// the client's fault, never the store's.
+		WriteJSON(w, http.StatusBadRequest, NewDetailError(http.StatusBadRequest, a.msgs.Text(MsgInvalidValue)))
+		return
+	}
+	if errors.Is(err, ErrUnavailable) {
+		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "restauth: store unavailable",
+			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		w.Header().Set("Retry-After", strconv.Itoa(int(a.cfg.RetryAfter.Seconds())))
+		WriteJSON(w, http.StatusServiceUnavailable, NewDetailError(http.StatusServiceUnavailable, a.msgs.Text(MsgServiceUnavailable)))
+		return
+	}
+	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "restauth: internal error",
+		slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	WriteJSON(w, http.StatusInternalServerError, NewDetailError(http.StatusInternalServerError, a.msgs.Text(MsgServerError)))
+}
+
+// setSecurityHeaders marks every auth response as private and typed.
+func setSecurityHeaders(h http.Header) {
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Add("Vary", "Accept")
+}
+
+// headOnly discards the body of a HEAD response while keeping status and
+// headers.
+type headOnly struct{ http.ResponseWriter }
+
+func (h headOnly) Write(b []byte) (int, error) { return len(b), nil }

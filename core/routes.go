@@ -1,0 +1,67 @@
+package core
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Route is one endpoint to mount: Path is relative to Config.Prefix and
+// ends with a slash ("login/"); Handler answers every method itself (405
+// with Allow for the ones it does not support), so adapters mount it for
+// all methods, with and without the trailing slash.
+type Route struct {
+	Path    string
+	Handler http.Handler
+}
+
+// buildRoutes creates the endpoints of the configured modes.
+func (a *Auth) buildRoutes() {
+	logoutMethods := []string{http.MethodPost}
+	if a.cfg.LogoutOnGet {
+		logoutMethods = []string{http.MethodGet, http.MethodPost}
+	}
+	a.endpoint = map[string]*endpoint{
+		"login/":  newEndpoint(a, "Login", accessNone, a.serveLogin, http.MethodPost),
+		"logout/": newEndpoint(a, "Logout", accessOptional, a.serveLogout, logoutMethods...),
+		"user/":   newEndpoint(a, "User Details", accessRequired, a.serveUser, http.MethodGet, http.MethodPut, http.MethodPatch),
+	}
+	for _, p := range []string{"login/", "logout/", "user/"} {
+		a.routes = append(a.routes, Route{Path: p, Handler: a.endpoint[p]})
+	}
+}
+
+// Routes returns the endpoints to mount under Prefix, in a stable order.
+func (a *Auth) Routes() []Route {
+	return append([]Route(nil), a.routes...)
+}
+
+// Prefix returns the configured mount point, e.g. "/api/auth/".
+func (a *Auth) Prefix() string { return a.cfg.Prefix }
+
+// Handler returns a net/http handler serving every route under Prefix, with
+// and without the trailing slash (no redirects); other paths under Prefix
+// get 404 {"detail":"Not found."}. Mount it with
+// mux.Handle(auth.Prefix(), auth.Handler()).
+func (a *Auth) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rel, ok := strings.CutPrefix(r.URL.Path, a.cfg.Prefix)
+		if !ok {
+			a.NotFound(w, r)
+			return
+		}
+		if !strings.HasSuffix(rel, "/") {
+			rel += "/"
+		}
+		if e, ok := a.endpoint[rel]; ok {
+			e.ServeHTTP(w, r)
+			return
+		}
+		a.NotFound(w, r)
+	})
+}
+
+// NotFound answers 404 {"detail":"Not found."}.
+func (a *Auth) NotFound(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w.Header())
+	WriteJSON(w, http.StatusNotFound, NewDetailError(http.StatusNotFound, a.msgs.Text(MsgNotFound)))
+}

@@ -1,0 +1,19 @@
+// Package storetest is the conformance suite for core.Store implementations.
+//
+// Every store (core/memstore, sqlstore on SQLite, PostgreSQL and MySQL, and
+// any store a user writes) runs the same suite from its own tests:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) core.Store {
+//			s := openFreshStore(t)
+//			t.Cleanup(func() { s.Close() })
+//			return s
+//		})
+//	}
+//
+// Each subtest asks for a fresh, empty store, so the suite never depends on
+// the order of its cases. The cases follow the edge semantics written in the
+// doc comments of core/store.go; where the suite is stricter than those
+// comments (value limits, literal treatment of SQL metacharacters), the case
+// says so.
+package storetest

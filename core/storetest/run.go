@@ -1,0 +1,48 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/restauth/restauth/core"
+)
+
+// testCase is one conformance check run against a fresh store.
+type testCase struct {
+	name string
+	run  func(t *testing.T, s core.Store)
+}
+
+// Run runs the whole conformance suite against the stores built by
+// newStore, one fresh store per subtest. newStore returns a fresh, empty
+// store; it registers whatever cleanup the store needs with t.Cleanup and
+// fails t (t.Fatal) if the store cannot be built.
+func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
+	t.Helper()
+	if newStore == nil {
+		t.Fatal("storetest.Run: newStore is nil")
+	}
+	for _, group := range [][]testCase{
+		createCases(),
+		lookupCases(),
+		uniqueCases(),
+		concurrencyCases(),
+		profileCases(),
+		credentialCases(),
+		notFoundCases(),
+		tokenCases(),
+		copyCases(),
+		literalCases(),
+		limitCases(),
+		contextCases(),
+	} {
+		for _, tc := range group {
+			t.Run(tc.name, func(t *testing.T) {
+				s := newStore(t)
+				if s == nil {
+					t.Fatal("newStore returned nil")
+				}
+				tc.run(t, s)
+			})
+		}
+	}
+}

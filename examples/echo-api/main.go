@@ -1,0 +1,133 @@
+// Command echo-api is a copyable starter: an Echo API server with
+// restauth's endpoints under /api/auth/ and one protected app route,
+// configured from the RESTAUTH_* environment (see README.md).
+//
+//	go run .                         # serve on 127.0.0.1:8000 with SQLite
+//	go run . createuser --username alice --email alice@example.com --password 'S3cret-pass'
+//	go run . help                    # list the management commands
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/envconfig"
+	"github.com/restauth/restauth/core/httpserver"
+	"github.com/restauth/restauth/core/manage"
+	"github.com/restauth/restauth/echoauth"
+	"github.com/restauth/restauth/sqlstore"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(ctx, os.Args[1:], os.Getenv, logger); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves HTTP, or runs the management command named by args.
+func run(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger) error {
+	settings, err := envconfig.Load(getenv, envconfig.ModeToken, logger)
+	if err != nil {
+		return err
+	}
+	store, err := sqlstore.Open(ctx, settings.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	cfg := core.Config{Store: store, Logger: logger}
+	if err := settings.Apply(&cfg); err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		auth, err := core.New(cfg)
+		if err != nil {
+			return err
+		}
+		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
+	}
+
+	e, err := newServer(cfg, logger)
+	if err != nil {
+		return err
+	}
+	return httpserver.Run(ctx, settings.Addr, e, logger)
+}
+
+// newServer builds the Echo instance: restauth's endpoints plus the app's
+// own routes behind restauth's middleware.
+func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, error) {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// Echo v4 trusts X-Forwarded-For by default; take the socket peer
+	// instead. Behind a reverse proxy use echo.ExtractIPFromXFFHeader with
+	// the proxy's ranges.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Use(accessLog(logger), middleware.Recover())
+	e.HTTPErrorHandler = jsonErrors(e)
+
+	auth, err := echoauth.Register(e, cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	api := e.Group("/api", auth.Middleware())
+	api.GET("/hello/", func(c echo.Context) error {
+		user, _ := echoauth.User(c)
+		return c.JSON(http.StatusOK, map[string]string{"message": "Hello, " + user.Username + "!"})
+	})
+	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	return e, nil
+}
+
+// jsonErrors renders Echo's own errors (404, 405, recovered panics) as
+// {"detail": ...} like the rest of the API, without internal details.
+func jsonErrors(e *echo.Echo) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		code, detail := http.StatusInternalServerError, "A server error occurred."
+		var he *echo.HTTPError
+		if errors.As(err, &he) && he.Code < 500 {
+			code, detail = he.Code, http.StatusText(he.Code)
+			if code == http.StatusNotFound {
+				detail = "Not found."
+			}
+		}
+		if code >= 500 {
+			e.Logger.Error(err)
+		}
+		_ = c.JSON(code, map[string]string{"detail": detail})
+	}
+}
+
+// accessLog logs one line per request: method, path (never the query,
+// which may carry secrets), status and duration.
+func accessLog(logger *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			logger.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+				"status", c.Response().Status, "duration", time.Since(start).Round(time.Microsecond))
+			return err
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package ginauth
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/restauth/restauth/core"
+)
+
+// principalKey is the gin.Context key under which the middleware stores the
+// *core.Principal. It is unexported so that only [Principal] and [User]
+// read it.
+type principalKey struct{}
+
+// RequireUser returns middleware that lets only authenticated requests
+// through. Anonymous requests and invalid credentials are answered by core
+// in dj-rest-auth's shape (401 with WWW-Authenticate, or 403, depending on
+// the first configured method; 503 when the store fails) and the chain is
+// aborted. On success the handler reads the caller with [User] or
+// [Principal], or with core.UserFrom(c.Request.Context()).
+func (a *Auth) RequireUser() gin.HandlerFunc { return a.guard(true) }
+
+// Authenticate returns middleware that authenticates the request when it
+// carries credentials and lets anonymous requests through, as DRF does for
+// AllowAny views: invalid credentials are still rejected. [User] reports
+// false for an anonymous caller.
+func (a *Auth) Authenticate() gin.HandlerFunc { return a.guard(false) }
+
+// guard adapts core.Guard to Gin.
+func (a *Auth) guard(required bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r, p, ok := a.core.Guard(c.Writer, c.Request, required)
+		if !ok {
+			c.Abort() // core has written the response
+			return
+		}
+		c.Request = r
+		if p != nil {
+			c.Set(principalKey{}, p)
+		}
+		c.Next()
+	}
+}
+
+// Principal returns the caller authenticated by [Auth.RequireUser] or
+// [Auth.Authenticate] (the user and the credential that was used), or
+// false for an anonymous request or a route without the middleware.
+func Principal(c *gin.Context) (*core.Principal, bool) {
+	if c == nil {
+		return nil, false
+	}
+	if v, ok := c.Get(principalKey{}); ok {
+		if p, ok := v.(*core.Principal); ok && p != nil {
+			return p, true
+		}
+	}
+	if c.Request != nil {
+		return core.PrincipalFrom(c.Request.Context())
+	}
+	return nil, false
+}
+
+// User returns the authenticated user of the request, or false when the
+// request is anonymous or did not pass through the middleware.
+func User(c *gin.Context) (*core.User, bool) {
+	p, ok := Principal(c)
+	if !ok || p.User == nil {
+		return nil, false
+	}
+	return p.User, true
+}

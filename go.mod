@@ -1,0 +1,10 @@
+module github.com/restauth/restauth
+
+go 1.26.0
+
+require (
+	golang.org/x/crypto v0.59.0
+	golang.org/x/text v0.44.0
+)
+
+require golang.org/x/sys v0.50.0 // indirect

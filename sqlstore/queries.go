@@ -1,0 +1,60 @@
+package sqlstore
+
+import "github.com/jmoiron/sqlx"
+
+// queries holds every statement the store runs, rebound to the dialect's
+// placeholders once, at construction. Keeping all SQL here (one file per
+// concern: queries_user.go, queries_token.go) lets another table layout,
+// such as an existing Django database, be added as an alternative set of
+// queries without touching the Store methods or core.
+type queries struct {
+	// insertUserReturnsID is true when insertUser ends in RETURNING id
+	// (PostgreSQL, whose driver has no LastInsertId).
+	insertUserReturnsID bool
+
+	insertUser          string
+	userByID            string
+	userByUsernameKey   string
+	userByEmailKey      string
+	usernameKeyTaken    string
+	userExists          string
+	passwordByID        string
+	updateProfile       string
+	setPassword         string
+	upgradePasswordHash string
+	setActive           string
+	setEmailVerified    string
+	recordLogin         string
+
+	insertToken      string
+	userByToken      string
+	deleteToken      string
+	deleteUserTokens string
+}
+
+// newQueries returns the native restauth_* layout for d.
+func newQueries(d Dialect) queries {
+	bind := func(q string) string { return sqlx.Rebind(d.bindType(), q) }
+	q := queries{insertUserReturnsID: d == Postgres}
+	q.insertUser = bind(sqlInsertUser)
+	if q.insertUserReturnsID {
+		q.insertUser += " RETURNING id"
+	}
+	q.userByID = bind(sqlUserByID)
+	q.userByUsernameKey = bind(sqlUserByUsernameKey)
+	q.userByEmailKey = bind(sqlUserByEmailKey)
+	q.usernameKeyTaken = bind(sqlUsernameKeyTaken)
+	q.userExists = bind(sqlUserExists)
+	q.passwordByID = bind(sqlPasswordByID)
+	q.updateProfile = bind(sqlUpdateProfile)
+	q.setPassword = bind(sqlSetPassword)
+	q.upgradePasswordHash = bind(sqlUpgradePasswordHash)
+	q.setActive = bind(sqlSetActive)
+	q.setEmailVerified = bind(sqlSetEmailVerified)
+	q.recordLogin = bind(sqlRecordLogin)
+	q.insertToken = bind(sqlInsertToken)
+	q.userByToken = bind(sqlUserByToken)
+	q.deleteToken = bind(sqlDeleteToken)
+	q.deleteUserTokens = bind(sqlDeleteUserTokens)
+	return q
+}

@@ -1,0 +1,61 @@
+package sqlstore
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/restauth/restauth/core"
+)
+
+// Store is a core.Store on a SQL database. It is safe for concurrent use;
+// all state lives in the database, so several processes may share one.
+type Store struct {
+	db      *sqlx.DB
+	dialect Dialect
+	q       queries
+	owned   bool // Close closes db (Open); false for New
+}
+
+var _ core.Store = (*Store)(nil)
+
+// New returns a Store on a pool the caller opened and owns; Close does not
+// close it. New runs no SQL and does not migrate: call Migrate.
+//
+// The pool must be configured as Open would: on SQLite, foreign_keys on and
+// a busy_timeout (so concurrent writers wait instead of failing with
+// SQLITE_BUSY); on MySQL, a strict sql_mode and utf8mb4. Unlike Open, New
+// cannot check this. On MySQL, clientFoundRows is not required: a write
+// that matched a row without changing it is told apart from a missing row
+// by a second query.
+func New(db *sqlx.DB, d Dialect) (*Store, error) {
+	if db == nil {
+		return nil, errors.New("sqlstore: New: nil *sqlx.DB")
+	}
+	if !d.valid() {
+		return nil, fmt.Errorf("sqlstore: New: unsupported dialect %v", d)
+	}
+	return &Store{db: db, dialect: d, q: newQueries(d)}, nil
+}
+
+// DB returns the underlying pool, for health checks, metrics and the
+// application's own tables.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Dialect returns the dialect the store was built for.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the pool if Open created it; for a Store built with New it
+// does nothing, as the caller owns the pool.
+func (s *Store) Close() error {
+	if !s.owned {
+		return nil
+	}
+	return s.db.Close()
+}
+
+// rebind converts a "?" query to the store's placeholder style.
+func (s *Store) rebind(q string) string {
+	return sqlx.Rebind(s.dialect.bindType(), q)
+}
