@@ -153,10 +153,7 @@ func (a *Auth) SetUserPassword(ctx context.Context, id int64, pw string, validat
 	if err := a.cfg.Store.SetPassword(ctx, id, hash); err != nil {
 		return storeErr(err)
 	}
-	if _, err := a.cfg.Store.DeleteUserTokens(ctx, id); err != nil {
-		return unavailable(err)
-	}
-	return nil
+	return a.revokeAll(ctx, id)
 }
 
 // Deactivate sets user id inactive and revokes every credential it holds.
@@ -164,8 +161,35 @@ func (a *Auth) Deactivate(ctx context.Context, id int64) error {
 	if err := a.cfg.Store.SetActive(ctx, id, false); err != nil {
 		return storeErr(err)
 	}
-	if _, err := a.cfg.Store.DeleteUserTokens(ctx, id); err != nil {
+	return a.revokeAll(ctx, id)
+}
+
+// revokeAll ends every credential user id holds.
+func (a *Auth) revokeAll(ctx context.Context, id int64) error {
+	return a.RevokeCredentials(ctx, id, nil)
+}
+
+// RevokeCredentials ends every credential user id holds except keep's (the
+// caller's own login, which a password change must not log out; nil keeps
+// nothing): DB tokens and, when the store keeps them, JWT logins (refresh
+// families, and with them their access tokens).
+func (a *Auth) RevokeCredentials(ctx context.Context, id int64, keep *Principal) error {
+	var keepToken, keepFamily string
+	if keep != nil && keep.User.ID == id {
+		switch keep.Method {
+		case MethodToken:
+			keepToken = keep.Credential
+		case MethodJWT:
+			keepFamily = keep.Credential
+		}
+	}
+	if _, err := a.cfg.Store.DeleteUserTokens(ctx, id, keepToken); err != nil {
 		return unavailable(err)
+	}
+	if rs, ok := a.cfg.Store.(RefreshStore); ok {
+		if _, err := rs.RevokeUserRefreshFamilies(ctx, id, keepFamily, a.cfg.Now().UTC()); err != nil {
+			return unavailable(err)
+		}
 	}
 	return nil
 }

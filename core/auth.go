@@ -8,6 +8,7 @@ type Auth struct {
 	cfg      Config
 	msgs     Messages
 	chain    []Authenticator
+	jwt      *jwtService          // nil unless MethodJWT is configured
 	endpoint map[string]*endpoint // route path (relative, with trailing slash) → endpoint
 	routes   []Route
 }
@@ -23,10 +24,17 @@ func New(cfg Config) (*Auth, error) {
 		return nil, err
 	}
 	a := &Auth{cfg: cfg, msgs: NewMessages(cfg.Messages)}
+	if cfg.uses(MethodJWT) {
+		if a.jwt, err = newJWTService(cfg); err != nil {
+			return nil, err
+		}
+	}
 	for _, m := range cfg.Methods {
 		switch m {
 		case MethodToken:
 			a.chain = append(a.chain, &TokenAuthenticator{store: cfg.Store, msgs: a.msgs, now: cfg.Now})
+		case MethodJWT:
+			a.chain = append(a.chain, &JWTAuthenticator{auth: a, codec: a.jwt.codec, store: a.jwt.store})
 		}
 	}
 	a.buildRoutes()

@@ -13,9 +13,13 @@ type Principal struct {
 	// Method is the authentication method that accepted the request.
 	Method Method
 	// Credential identifies the credential that was used, in a form that
-	// can revoke it (for MethodToken: the token digest). It is never the
-	// secret itself.
+	// can revoke it (MethodToken: the token digest; MethodJWT: the refresh
+	// family, "" for a token minted elsewhere). It is never the secret
+	// itself.
 	Credential string
+	// Stateless is true when User was built from token claims alone
+	// (JWTConfig.Stateless): only User.ID is known.
+	Stateless bool
 }
 
 // Authenticator turns the credentials of one method into a Principal.

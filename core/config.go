@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -18,6 +19,10 @@ const (
 	// MethodToken is DRF's TokenAuthentication: "Authorization: Token <key>"
 	// with opaque keys stored as SHA-256 digests.
 	MethodToken Method = "token"
+	// MethodJWT is dj-rest-auth's JWTCookieAuthentication: a SimpleJWT
+	// access token in "Authorization: Bearer <jwt>" or, without any
+	// Authorization header, in the access cookie (with CSRF checks).
+	MethodJWT Method = "jwt"
 )
 
 // LoginField chooses which identifiers login accepts, like allauth's
@@ -71,6 +76,32 @@ type Config struct {
 	// the password was checked. Default VerifyOptional.
 	EmailVerification EmailVerification
 
+	// SecretKey is the server secret (Django's SECRET_KEY): the default
+	// HS256 JWT signing key. At least 32 bytes; required when MethodJWT is
+	// configured without its own key. Share it between instances.
+	SecretKey []byte
+
+	// JWT configures JWT authentication (MethodJWT). See JWTConfig.
+	JWT JWTConfig
+
+	// CSRF configures the checks on cookie-authenticated unsafe requests.
+	// See CSRFConfig.
+	CSRF CSRFConfig
+
+	// InsecureCookies drops the Secure attribute from every cookie
+	// restauth sets. Only for plain-HTTP development on localhost: browsers
+	// do not send Secure cookies over http://. Default false.
+	InsecureCookies bool
+
+	// CookieDomain is the Domain attribute of every cookie restauth sets
+	// and deletes (dj-rest-auth's JWT_AUTH_COOKIE_DOMAIN). Default "": a
+	// host-only cookie, the safest choice.
+	CookieDomain string
+
+	// CookieSameSite is the SameSite attribute of the auth cookies
+	// (JWT_AUTH_SAMESITE). Default http.SameSiteLaxMode.
+	CookieSameSite http.SameSite
+
 	// TokenLifetime bounds how long a DB token works after login.
 	// Default 0: tokens live until logout, as in DRF.
 	TokenLifetime time.Duration
@@ -88,6 +119,11 @@ type Config struct {
 	// MaxBodyBytes caps request bodies; larger ones get 413 before they are
 	// read in full. Default 1 MiB.
 	MaxBodyBytes int64
+
+	// SkipOldPasswordCheck lets password/change/ work without the current
+	// password (dj-rest-auth's OLD_PASSWORD_FIELD_ENABLED=False, its
+	// default). Default false: old_password is required and checked.
+	SkipOldPasswordCheck bool
 
 	// LogoutOnGet also accepts GET on logout/ (allauth's
 	// ACCOUNT_LOGOUT_ON_GET). Default false: GET gets 405.
@@ -127,6 +163,11 @@ func (c Config) withDefaults() (Config, error) {
 	} else {
 		c.Methods = append([]Method(nil), c.Methods...)
 	}
+	if c.CookieSameSite == 0 {
+		c.CookieSameSite = http.SameSiteLaxMode
+	}
+	c.JWT = c.JWT.withDefaults(c)
+	c.CSRF = c.CSRF.withDefaults()
 	if c.LoginField == "" {
 		c.LoginField = LoginByUsernameOrEmail
 	}
@@ -170,7 +211,7 @@ func (c Config) validate() error {
 	seen := map[Method]bool{}
 	for _, m := range c.Methods {
 		switch m {
-		case MethodToken:
+		case MethodToken, MethodJWT:
 		default:
 			errs = append(errs, fmt.Errorf("unknown authentication method %q", m))
 		}
@@ -198,6 +239,13 @@ func (c Config) validate() error {
 	if c.RetryAfter < time.Second {
 		errs = append(errs, errors.New("RetryAfter must be at least 1s"))
 	}
+	if c.CookieSameSite == http.SameSiteNoneMode && c.InsecureCookies {
+		errs = append(errs, errors.New("CookieSameSite None requires Secure cookies: unset InsecureCookies"))
+	}
+	if c.uses(MethodJWT) {
+		errs = append(errs, c.JWT.validate(c)...)
+	}
+	errs = append(errs, c.CSRF.validate()...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("restauth: invalid config: %w", err)
 	}
@@ -224,4 +272,14 @@ func validPrefix(p string) bool {
 		}
 	}
 	return true
+}
+
+// uses reports whether method m is configured.
+func (c Config) uses(m Method) bool {
+	for _, x := range c.Methods {
+		if x == m {
+			return true
+		}
+	}
+	return false
 }

@@ -44,6 +44,9 @@ type endpoint struct {
 	allow   string
 	access  access
 	handle  func(req *request) error
+	// rotateCSRF issues a new csrftoken cookie on every answer (login),
+	// not only when the request lacks one.
+	rotateCSRF bool
 }
 
 func newEndpoint(a *Auth, name string, acc access, handle func(*request) error, methods ...string) *endpoint {
@@ -97,7 +100,16 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.WriteError(w, r, NewDetailError(http.StatusMethodNotAllowed, a.msgs.Format(MsgMethodNotAllowed, "method", r.Method)))
 		return
 	}
+	if a.usesCSRFCookie() {
+		a.ensureCSRFCookie(w, r, e.rotateCSRF)
+	}
 	req := &request{w: w, r: r}
+	if e.access == accessNone && a.enforceAnonymousCSRF(r) {
+		if err := a.CheckCSRF(r); err != nil {
+			a.WriteError(w, r, err)
+			return
+		}
+	}
 	if e.access != accessNone {
 		p, err := a.Authenticate(r)
 		switch {

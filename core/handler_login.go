@@ -131,18 +131,31 @@ func (a *Auth) upgradeHash(ctx context.Context, user *User, pw string) {
 	}
 }
 
-// completeLogin records the login and answers with the mode's credential.
+// completeLogin records the login and answers with the credentials of the
+// configured methods: a JWT pair (body and cookies) when MethodJWT is on,
+// else a DB token {"key": ...}.
 func (a *Auth) completeLogin(req *request, user *User) error {
 	ctx := req.r.Context()
 	now := a.cfg.Now().UTC()
+	// Record the login first: if that fails, no credential has been minted.
+	if !a.cfg.uses(MethodJWT) || a.cfg.JWT.UpdateLastLogin {
+		if err := a.cfg.Store.RecordLogin(ctx, user.ID, now); err != nil {
+			return unavailable(err)
+		}
+	}
+	if a.cfg.uses(MethodJWT) {
+		pair, err := a.issueLogin(ctx, user)
+		if err != nil {
+			return err
+		}
+		a.logLogin(ctx, slog.LevelInfo, "login succeeded", user.ID, "")
+		a.writeJWTLogin(req.w, http.StatusOK, user, pair)
+		return nil
+	}
 	key, digest := NewTokenKey()
 	tok := &Token{Digest: digest, UserID: user.ID, Created: now}
 	if a.cfg.TokenLifetime > 0 {
 		tok.Expires = now.Add(a.cfg.TokenLifetime)
-	}
-	// Record the login first: if that fails, no credential has been minted.
-	if err := a.cfg.Store.RecordLogin(ctx, user.ID, now); err != nil {
-		return unavailable(err)
 	}
 	if err := a.cfg.Store.CreateToken(ctx, tok); err != nil {
 		return unavailable(err)

@@ -17,6 +17,14 @@ var usernameRe = regexp.MustCompile(`^[\p{L}\p{N}_.@+-]+$`)
 // allauth rejects it: upstream #187).
 func (a *Auth) serveUser(req *request) error {
 	user := req.principal.User
+	if req.principal.Stateless {
+		// Stateless JWT: the claims carry only the id.
+		u, err := a.cfg.Store.UserByID(req.r.Context(), user.ID)
+		if err != nil {
+			return a.userGone(err)
+		}
+		user = u
+	}
 	if req.r.Method == http.MethodGet || req.r.Method == http.MethodHead {
 		WriteJSON(req.w, http.StatusOK, user.Details())
 		return nil
@@ -50,11 +58,8 @@ func (a *Auth) serveUser(req *request) error {
 	case errors.Is(err, ErrUsernameTaken):
 		f.AddError("username", a.msgs.Text(MsgUsernameTaken))
 		return f.Err()
-	case errors.Is(err, ErrNotFound):
-		// Deleted between authentication and update.
-		return NewAuthError(a.msgs.Text(MsgUserInactive))
 	case err != nil:
-		return unavailable(err)
+		return a.userGone(err)
 	}
 	WriteJSON(req.w, http.StatusOK, updated.Details())
 	return nil
@@ -69,4 +74,13 @@ func (a *Auth) checkDisplayName(f *Form, field, v string) {
 			return
 		}
 	}
+}
+
+// userGone answers a user lookup that failed after authentication: a
+// deleted user is an authentication failure, anything else a store fault.
+func (a *Auth) userGone(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return NewAuthError(a.msgs.Text(MsgUserInactive))
+	}
+	return unavailable(err)
 }

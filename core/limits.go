@@ -19,6 +19,8 @@ const (
 	MaxKeyLength = 600
 	// TokenDigestLength is the length of a token digest (hex SHA-256).
 	TokenDigestLength = 64
+	// MaxRefreshIDLength bounds refresh token jtis and family IDs.
+	MaxRefreshIDLength = 64
 )
 
 // ErrInvalidValue is returned (wrapped, naming the field) by stores for a

@@ -21,11 +21,19 @@ func (a *Auth) buildRoutes() {
 		logoutMethods = []string{http.MethodGet, http.MethodPost}
 	}
 	a.endpoint = map[string]*endpoint{
-		"login/":  newEndpoint(a, "Login", accessNone, a.serveLogin, http.MethodPost),
-		"logout/": newEndpoint(a, "Logout", accessOptional, a.serveLogout, logoutMethods...),
-		"user/":   newEndpoint(a, "User Details", accessRequired, a.serveUser, http.MethodGet, http.MethodPut, http.MethodPatch),
+		"login/":           newEndpoint(a, "Login", accessNone, a.serveLogin, http.MethodPost),
+		"logout/":          newEndpoint(a, "Logout", accessOptional, a.serveLogout, logoutMethods...),
+		"user/":            newEndpoint(a, "User Details", accessRequired, a.serveUser, http.MethodGet, http.MethodPut, http.MethodPatch),
+		"password/change/": newEndpoint(a, "Password Change", accessRequired, a.servePasswordChange, http.MethodPost),
 	}
-	for _, p := range []string{"login/", "logout/", "user/"} {
+	paths := []string{"login/", "logout/", "user/", "password/change/"}
+	if a.jwt != nil {
+		a.endpoint["token/verify/"] = newEndpoint(a, "Token Verify", accessNone, a.serveTokenVerify, http.MethodPost)
+		a.endpoint["token/refresh/"] = newEndpoint(a, "Token Refresh", accessNone, a.serveTokenRefresh, http.MethodPost)
+		paths = append(paths, "token/verify/", "token/refresh/")
+	}
+	a.endpoint["login/"].rotateCSRF = true
+	for _, p := range paths {
 		a.routes = append(a.routes, Route{Path: p, Handler: a.endpoint[p]})
 	}
 }

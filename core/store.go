@@ -111,8 +111,9 @@ type TokenStore interface {
 	// token is not an error (logout is idempotent).
 	DeleteToken(ctx context.Context, digest string) error
 
-	// DeleteUserTokens removes every token of user id and reports how many
-	// were removed ("log out everywhere", password change). An unknown user
-	// has no tokens: 0, nil.
-	DeleteUserTokens(ctx context.Context, userID int64) (int, error)
+	// DeleteUserTokens removes every token of user id except the one with
+	// digest exceptDigest ("" removes all) and reports how many were removed
+	// ("log out everywhere"; a password change keeps the caller's token).
+	// An unknown user has no tokens: 0, nil.
+	DeleteUserTokens(ctx context.Context, userID int64, exceptDigest string) (int, error)
 }

@@ -4,12 +4,13 @@
 //
 // Open takes a URL ("sqlite:auth.db", "postgres://…", "mysql://…"),
 // configures the connection, checks it and applies the embedded migrations;
-// New wraps a pool the application already has. Every Store passes the
-// conformance suite in core/storetest on all three databases.
+// New wraps a pool the application already has. Every Store implements
+// core.Store and core.RefreshStore and passes the conformance suite in
+// core/storetest on all three databases.
 //
 // # Schema
 //
-// Two tables, created by migrations/<dialect>/0001_init.sql:
+// Two tables created by migrations/<dialect>/0001_init.sql:
 //
 //   - restauth_user: id, username, username_key (UNIQUE), email, email_key
 //     (UNIQUE, NULL when the email is empty so that any number of users may
@@ -18,8 +19,21 @@
 //   - restauth_token: digest (PRIMARY KEY), user_id (→ restauth_user, ON
 //     DELETE CASCADE, indexed), created, expires (NULL: never).
 //
-// The *_key columns hold core.CanonicalUsername and core.CanonicalEmail and
-// compare bytes: BINARY collation on SQLite, COLLATE "C" on PostgreSQL, VARBINARY on MySQL (utf8mb4_bin would ignore trailing blanks).
+// and two for JWT refresh tokens (core.RefreshStore), created by
+// 0002_refresh.sql:
+//
+//   - restauth_refresh_family: id (PRIMARY KEY, at most 64 characters),
+//     user_id (→ restauth_user, ON DELETE CASCADE, indexed), created,
+//     revoked (NULL: live).
+//   - restauth_refresh_token: jti (PRIMARY KEY, at most 64 characters),
+//     family_id (→ restauth_refresh_family, ON DELETE CASCADE, indexed),
+//     user_id (indexed), issued, expires (indexed, for the flush), used
+//     (NULL: not yet rotated).
+//
+// The *_key columns hold core.CanonicalUsername and core.CanonicalEmail
+// and, like the digest and the refresh IDs, compare bytes: BINARY
+// collation on SQLite, COLLATE "C" on PostgreSQL, VARBINARY on MySQL
+// (utf8mb4_bin would ignore trailing blanks).
 // Uniqueness is therefore decided by the database under concurrency, and a
 // lost race surfaces as core.ErrUsernameTaken or core.ErrEmailTaken.
 //
@@ -35,7 +49,21 @@
 // Migrations are versioned and recorded in restauth_schema_migrations;
 // Migrate is idempotent and safe to run from several processes at once.
 //
-// All SQL text lives in queries_user.go and queries_token.go, behind the
-// Store methods, so that another table layout (an existing Django
-// database) can be added as an alternative set of queries.
+// # Refresh rotation
+//
+// ConsumeRefreshToken runs in one transaction decided by a single
+// conditional UPDATE (unused, unexpired, family live, successor in the
+// same family and user); one affected row inserts the successor and
+// commits, none rolls back and reads the token to answer ErrRefreshUsed,
+// ErrRefreshRevoked or ErrNotFound. Concurrent rotations of one token
+// serialise on its row (PostgreSQL, MySQL) or on the write lock, taken up
+// front with BEGIN IMMEDIATE and waited for through busy_timeout (SQLite),
+// so exactly one succeeds and the others get ErrRefreshUsed, never a
+// database error. Other multi-statement writes (CreateRefreshFamily,
+// FlushExpiredRefreshTokens) use the same transactions.
+//
+// All SQL text lives in queries_user.go, queries_token.go and
+// queries_refresh.go, behind the Store methods, so that another table
+// layout (an existing Django database) can be added as an alternative set
+// of queries.
 package sqlstore

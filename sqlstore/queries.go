@@ -4,7 +4,7 @@ import "github.com/jmoiron/sqlx"
 
 // queries holds every statement the store runs, rebound to the dialect's
 // placeholders once, at construction. Keeping all SQL here (one file per
-// concern: queries_user.go, queries_token.go) lets another table layout,
+// concern: queries_user.go, queries_token.go, queries_refresh.go) lets another table layout,
 // such as an existing Django database, be added as an alternative set of
 // queries without touching the Store methods or core.
 type queries struct {
@@ -30,6 +30,18 @@ type queries struct {
 	userByToken      string
 	deleteToken      string
 	deleteUserTokens string
+
+	insertRefreshFamily        string
+	insertRefreshToken         string
+	consumeRefreshToken        string
+	addRefreshToken            string
+	refreshTokenByJTI          string
+	refreshFamilyByID          string
+	userByRefreshFamily        string
+	revokeRefreshFamily        string
+	revokeUserRefreshFamilies  string
+	deleteExpiredRefreshTokens string
+	deleteEmptyRefreshFamilies string
 }
 
 // newQueries returns the native restauth_* layout for d.
@@ -56,5 +68,16 @@ func newQueries(d Dialect) queries {
 	q.userByToken = bind(sqlUserByToken)
 	q.deleteToken = bind(sqlDeleteToken)
 	q.deleteUserTokens = bind(sqlDeleteUserTokens)
+	q.insertRefreshFamily = bind(sqlInsertRefreshFamily)
+	q.insertRefreshToken = bind(sqlInsertRefreshToken)
+	q.consumeRefreshToken = bind(sqlConsumeRefreshToken)
+	q.addRefreshToken = bind(sqlAddRefreshToken)
+	q.refreshTokenByJTI = bind(sqlRefreshTokenByJTI)
+	q.refreshFamilyByID = bind(sqlRefreshFamilyByID)
+	q.userByRefreshFamily = bind(sqlUserByRefreshFamily)
+	q.revokeRefreshFamily = bind(sqlRevokeRefreshFamily)
+	q.revokeUserRefreshFamilies = bind(sqlRevokeUserRefreshFamilies)
+	q.deleteExpiredRefreshTokens = bind(sqlDeleteExpiredRefreshTokens)
+	q.deleteEmptyRefreshFamilies = bind(sqlDeleteEmptyRefreshFamilies)
 	return q
 }

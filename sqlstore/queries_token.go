@@ -14,5 +14,5 @@ const (
 
 	sqlDeleteToken = `DELETE FROM restauth_token WHERE digest = ?`
 
-	sqlDeleteUserTokens = `DELETE FROM restauth_token WHERE user_id = ?`
+	sqlDeleteUserTokens = `DELETE FROM restauth_token WHERE user_id = ? AND digest <> ?`
 )

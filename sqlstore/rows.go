@@ -56,3 +56,55 @@ func (r *tokenUserRow) token() *core.Token {
 		Expires: fromNullMicros(r.Expires),
 	}
 }
+
+// refreshTokenRow is a restauth_refresh_token row (columns t_*).
+type refreshTokenRow struct {
+	JTI      string        `db:"t_jti"`
+	FamilyID string        `db:"t_family_id"`
+	UserID   int64         `db:"t_user_id"`
+	Issued   int64         `db:"t_issued"`
+	Expires  int64         `db:"t_expires"`
+	Used     sql.NullInt64 `db:"t_used"`
+}
+
+// token converts the row to a fresh core.RefreshToken.
+func (r *refreshTokenRow) token() *core.RefreshToken {
+	return &core.RefreshToken{
+		JTI:      r.JTI,
+		FamilyID: r.FamilyID,
+		UserID:   r.UserID,
+		Issued:   fromMicros(r.Issued),
+		Expires:  fromMicros(r.Expires),
+		Used:     fromNullMicros(r.Used),
+	}
+}
+
+// refreshFamilyRow is a restauth_refresh_family row (columns f_*).
+type refreshFamilyRow struct {
+	ID      string        `db:"f_id"`
+	UserID  int64         `db:"f_user_id"`
+	Created int64         `db:"f_created"`
+	Revoked sql.NullInt64 `db:"f_revoked"`
+}
+
+// family converts the row to a fresh core.RefreshFamily.
+func (r *refreshFamilyRow) family() *core.RefreshFamily {
+	return &core.RefreshFamily{
+		ID:      r.ID,
+		UserID:  r.UserID,
+		Created: fromMicros(r.Created),
+		Revoked: fromNullMicros(r.Revoked),
+	}
+}
+
+// refreshTokenFamilyRow is a refresh token joined with its family.
+type refreshTokenFamilyRow struct {
+	refreshTokenRow
+	refreshFamilyRow
+}
+
+// refreshFamilyUserRow is a refresh family joined with its owner.
+type refreshFamilyUserRow struct {
+	userRow
+	refreshFamilyRow
+}

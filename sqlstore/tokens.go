@@ -64,8 +64,8 @@ func (s *Store) DeleteToken(ctx context.Context, digest string) error {
 }
 
 // DeleteUserTokens implements core.TokenStore.
-func (s *Store) DeleteUserTokens(ctx context.Context, userID int64) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q.deleteUserTokens, userID)
+func (s *Store) DeleteUserTokens(ctx context.Context, userID int64, exceptDigest string) (int, error) {
+	res, err := s.db.ExecContext(ctx, s.q.deleteUserTokens, userID, exceptDigest)
 	if err != nil {
 		return 0, wrap("delete user tokens", err)
 	}

@@ -57,6 +57,12 @@ func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) co
 		{"Middleware", s.testMiddleware},
 		{"StoreFailure", s.testStoreFailure},
 		{"Headers", s.testHeaders},
+		{"PasswordChange", s.testPasswordChange},
+		{"JWTLogin", s.testJWTLogin},
+		{"JWTAuth", s.testJWTAuth},
+		{"JWTTokenEndpoints", s.testJWTTokenEndpoints},
+		{"JWTLogout", s.testJWTLogout},
+		{"JWTInterop", s.testJWTInterop},
 	} {
 		t.Run(g.name, g.run)
 	}

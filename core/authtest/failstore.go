@@ -141,9 +141,9 @@ func (f *failingStore) DeleteToken(ctx context.Context, digest string) error {
 	return f.Store.DeleteToken(ctx, digest)
 }
 
-func (f *failingStore) DeleteUserTokens(ctx context.Context, userID int64) (int, error) {
+func (f *failingStore) DeleteUserTokens(ctx context.Context, userID int64, exceptDigest string) (int, error) {
 	if err := f.check("DeleteUserTokens"); err != nil {
 		return 0, err
 	}
-	return f.Store.DeleteUserTokens(ctx, userID)
+	return f.Store.DeleteUserTokens(ctx, userID, exceptDigest)
 }

@@ -60,7 +60,7 @@ func (s *suite) testStoreFailure(t *testing.T) {
 				e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "bob", "password", defaultPassword)).
 					want(t, http.StatusServiceUnavailable, unavailable)
 				fs.clear()
-				n, err := e.store.DeleteUserTokens(t.Context(), bob.ID)
+				n, err := e.store.DeleteUserTokens(t.Context(), bob.ID, "")
 				switch {
 				case err != nil:
 					t.Fatal(err)

@@ -179,7 +179,7 @@ func (s *suite) testLogin(t *testing.T) {
 		m.createUser(t, newUser("frank"))
 		res := m.do(t, http.MethodPost, m.path("login/"), jsonObject("username", "erin", "password", defaultPassword))
 		res.want(t, http.StatusBadRequest, `{"non_field_errors":["E-mail is not verified."]}`)
-		if n, err := m.store.DeleteUserTokens(t.Context(), erin.ID); err != nil || n != 0 {
+		if n, err := m.store.DeleteUserTokens(t.Context(), erin.ID, ""); err != nil || n != 0 {
 			t.Errorf("unverified login left %d tokens (err %v), want 0", n, err)
 		}
 		// The password is checked first: a wrong one reveals nothing.

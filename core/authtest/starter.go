@@ -30,7 +30,7 @@ type StarterSpec struct {
 
 // RunStarter checks an example server end to end through its public
 // interfaces only: the RESTAUTH_* environment, the management commands and
-// HTTP. It runs on SQLite always and, with the same code, on PostgreSQL and
+// HTTP, in RESTAUTH_MODE=token and =jwt. It runs on SQLite always and, with the same code, on PostgreSQL and
 // MySQL when RESTAUTH_TEST_POSTGRES_URL / RESTAUTH_TEST_MYSQL_URL are set
 // (only RESTAUTH_DATABASE_URL changes).
 func RunStarter(t *testing.T, spec StarterSpec) {
@@ -43,16 +43,18 @@ func RunStarter(t *testing.T, spec StarterSpec) {
 		}
 	}
 	for name, dbURL := range urls {
-		t.Run(name, func(t *testing.T) { runStarterOn(t, spec, dbURL) })
+		for _, mode := range []string{"token", "jwt"} {
+			t.Run(name+"/"+mode, func(t *testing.T) { runStarterOn(t, spec, dbURL, mode) })
+		}
 	}
 }
 
-func runStarterOn(t *testing.T, spec StarterSpec, dbURL string) {
+func runStarterOn(t *testing.T, spec StarterSpec, dbURL, mode string) {
 	addr := freeAddr(t)
 	env := map[string]string{
 		"RESTAUTH_DATABASE_URL": dbURL,
 		"RESTAUTH_ADDR":         addr,
-		"RESTAUTH_MODE":         "token",
+		"RESTAUTH_MODE":         mode,
 		"RESTAUTH_SECRET_KEY":   "starter-test-secret-key-0123456789abcdef",
 	}
 	getenv := func(k string) string { return env[k] }
@@ -92,7 +94,11 @@ func runStarterOn(t *testing.T, spec StarterSpec, dbURL string) {
 	base := "http://" + addr
 	waitUp(t, base+spec.HealthPath, done)
 
-	TokenClientFlow(t, base, "/api/auth/", spec.AppPath, acct)
+	if mode == "jwt" {
+		JWTClientFlow(t, base, "/api/auth/", spec.AppPath, acct)
+	} else {
+		TokenClientFlow(t, base, "/api/auth/", spec.AppPath, acct)
+	}
 
 	c := &liveClient{t: t, base: base}
 	login := func(pw string) int {

@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/restauth/restauth/core"
 )
@@ -140,15 +141,31 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 }
 
 // Apply sets the fields of cfg that the environment decides: the
-// authentication methods of the mode and the email verification mode.
-// Modes whose methods this build does not provide yet return an error.
+// authentication methods of the mode, the secret key, cookie security,
+// trusted origins and the email verification mode. In jwt mode it applies
+// the starters' recommended settings (design.md §5): cookies "access" and
+// "refresh" (HttpOnly, SameSite=Lax, Secure unless
+// RESTAUTH_INSECURE_COOKIES=1), access lifetime 15 minutes, refresh 7
+// days, rotation with reuse detection, expirations in login bodies.
+// Modes this build does not provide yet return an error.
 func (s Settings) Apply(cfg *core.Config) error {
 	switch s.Mode {
 	case ModeToken:
 		cfg.Methods = []core.Method{core.MethodToken}
+	case ModeJWT:
+		cfg.Methods = []core.Method{core.MethodJWT}
+		cfg.JWT.AccessCookie = "access"
+		cfg.JWT.RefreshCookie = "refresh"
+		cfg.JWT.AccessLifetime = 15 * time.Minute
+		cfg.JWT.RefreshLifetime = 7 * 24 * time.Hour
+		cfg.JWT.ReturnExpiration = true
+		cfg.JWT.UpdateLastLogin = true
 	default:
-		return fmt.Errorf("restauth: %s=%s is not available in this version; use %s=token", VarMode, s.Mode, VarMode)
+		return fmt.Errorf("restauth: %s=%s is not available in this version; use %s=token or %s=jwt", VarMode, s.Mode, VarMode, VarMode)
 	}
+	cfg.SecretKey = s.SecretKey
+	cfg.InsecureCookies = s.InsecureCookies
+	cfg.CSRF.TrustedOrigins = s.TrustedOrigins
 	cfg.EmailVerification = s.EmailVerification
 	return nil
 }

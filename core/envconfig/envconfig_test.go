@@ -82,10 +82,23 @@ func TestLoadRejectsBadValuesWithoutEchoingSecrets(t *testing.T) {
 	}
 }
 
-func TestApplyUnavailableMode(t *testing.T) {
-	s := Settings{Mode: ModeJWT}
-	if err := s.Apply(&core.Config{}); err == nil || !strings.Contains(err.Error(), "RESTAUTH_MODE=jwt") {
-		t.Errorf("got %v", err)
+func TestApplyModes(t *testing.T) {
+	s := Settings{Mode: ModeJWT, SecretKey: []byte(strings.Repeat("s", 40)), InsecureCookies: true,
+		TrustedOrigins: []string{"http://localhost:5173"}, EmailVerification: core.VerifyNone}
+	var cfg core.Config
+	if err := s.Apply(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Methods) != 1 || cfg.Methods[0] != core.MethodJWT || cfg.JWT.AccessCookie != "access" || cfg.JWT.RefreshCookie != "refresh" ||
+		cfg.JWT.AccessLifetime.Minutes() != 15 || cfg.JWT.RefreshLifetime.Hours() != 7*24 || !cfg.JWT.ReturnExpiration ||
+		!cfg.InsecureCookies || string(cfg.SecretKey) != string(s.SecretKey) || cfg.CSRF.TrustedOrigins[0] != "http://localhost:5173" ||
+		cfg.EmailVerification != core.VerifyNone {
+		t.Errorf("jwt mode: %+v", cfg)
+	}
+	for _, m := range []Mode{ModeSession, ModeAll} {
+		if err := (Settings{Mode: m}).Apply(&core.Config{}); err == nil || !strings.Contains(err.Error(), "RESTAUTH_MODE="+string(m)) {
+			t.Errorf("%s: got %v", m, err)
+		}
 	}
 }
 

@@ -32,10 +32,11 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"migrate":        {"apply database migrations (also done on every start)", runMigrate},
-	"createuser":     {"create an active user with a verified email: --username U --email E --password P", runCreateUser},
-	"changepassword": {"set a user's password and revoke their tokens: --username U --password P", runChangePassword},
-	"deactivate":     {"deactivate a user and revoke their tokens: --username U", runDeactivate},
+	"migrate":            {"apply database migrations (also done on every start)", runMigrate},
+	"createuser":         {"create an active user with a verified email: --username U --email E --password P", runCreateUser},
+	"changepassword":     {"set a user's password and revoke their tokens: --username U --password P", runChangePassword},
+	"deactivate":         {"deactivate a user and revoke their tokens: --username U", runDeactivate},
+	"flushexpiredtokens": {"delete expired JWT refresh tokens (SimpleJWT's flushexpiredtokens)", runFlushExpired},
 }
 
 // Run executes the command named by args[0] with the remaining arguments.
@@ -71,7 +72,7 @@ func Names() []string {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: <server> [command] [flags]\n\nWithout a command the server serves HTTP. Commands:")
 	for _, n := range Names() {
-		fmt.Fprintf(w, "  %-15s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-19s %s\n", n, commands[n].summary)
 	}
 }
 
@@ -152,6 +153,22 @@ func runDeactivate(ctx context.Context, auth *core.Auth, fs *flag.FlagSet, args 
 		return describe(err)
 	}
 	fmt.Fprintf(out, "User %q deactivated; their tokens were revoked.\n", u.Username)
+	return nil
+}
+
+func runFlushExpired(ctx context.Context, auth *core.Auth, fs *flag.FlagSet, args []string, out io.Writer) error {
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	rs, ok := auth.Config().Store.(core.RefreshStore)
+	if !ok {
+		return errors.New("this store keeps no refresh tokens")
+	}
+	n, err := rs.FlushExpiredRefreshTokens(ctx, auth.Config().Now().UTC())
+	if err != nil {
+		return fmt.Errorf("flushexpiredtokens: %w", err)
+	}
+	fmt.Fprintf(out, "Deleted %d expired refresh token(s).\n", n)
 	return nil
 }
 

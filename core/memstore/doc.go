@@ -1,7 +1,11 @@
-// Package memstore is an in-memory core.Store for tests and examples.
+// Package memstore is an in-memory core.Store and core.RefreshStore for
+// tests and examples.
 //
 // It is safe for concurrent use and exactly as strict as the SQL stores:
 // uniqueness on the canonical username and email keys, times in UTC cut to
-// microseconds, the same value limits, and copies in and out. It passes the
-// conformance suite in core/storetest. Nothing is persisted.
+// microseconds, the same value limits (refresh IDs at most 64 characters,
+// never empty), and copies in and out. A refresh rotation is decided and
+// written under the store's mutex, so of concurrent rotations of one token
+// exactly one succeeds. It passes the conformance suite in core/storetest.
+// Nothing is persisted.
 package memstore

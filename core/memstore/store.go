@@ -6,7 +6,8 @@ import (
 	"github.com/restauth/restauth/core"
 )
 
-// Store is an in-memory core.Store. The zero value is not usable; call New.
+// Store is an in-memory core.Store and core.RefreshStore. The zero value is
+// not usable; call New.
 type Store struct {
 	mu         sync.RWMutex
 	lastID     int64
@@ -14,9 +15,14 @@ type Store struct {
 	byUsername map[string]int64     // CanonicalUsername -> ID
 	byEmail    map[string]int64     // non-empty CanonicalEmail -> ID
 	tokens     map[string]*core.Token
+	families   map[string]*core.RefreshFamily // by ID
+	refresh    map[string]*core.RefreshToken  // by jti
 }
 
-var _ core.Store = (*Store)(nil)
+var (
+	_ core.Store        = (*Store)(nil)
+	_ core.RefreshStore = (*Store)(nil)
+)
 
 // New returns an empty store.
 func New() *Store {
@@ -25,5 +31,7 @@ func New() *Store {
 		byUsername: make(map[string]int64),
 		byEmail:    make(map[string]int64),
 		tokens:     make(map[string]*core.Token),
+		families:   make(map[string]*core.RefreshFamily),
+		refresh:    make(map[string]*core.RefreshToken),
 	}
 }

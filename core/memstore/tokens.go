@@ -62,7 +62,7 @@ func (s *Store) DeleteToken(ctx context.Context, digest string) error {
 }
 
 // DeleteUserTokens implements core.TokenStore.
-func (s *Store) DeleteUserTokens(ctx context.Context, userID int64) (int, error) {
+func (s *Store) DeleteUserTokens(ctx context.Context, userID int64, exceptDigest string) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -70,7 +70,7 @@ func (s *Store) DeleteUserTokens(ctx context.Context, userID int64) (int, error)
 	defer s.mu.Unlock()
 	n := 0
 	for digest, t := range s.tokens {
-		if t.UserID == userID {
+		if t.UserID == userID && digest != exceptDigest {
 			delete(s.tokens, digest)
 			n++
 		}

@@ -53,7 +53,7 @@ func testContextDone(t *testing.T, s core.Store, ctx context.Context) {
 		"DeleteToken":  func() error { return s.DeleteToken(ctx, tok.Digest) },
 		"DeleteToken2": func() error { return s.DeleteToken(ctx, digest(99)) },
 		"DeleteUserTokens": func() error {
-			_, err := s.DeleteUserTokens(ctx, u.ID)
+			_, err := s.DeleteUserTokens(ctx, u.ID, "")
 			return err
 		},
 	}

@@ -16,4 +16,11 @@
 // doc comments of core/store.go; where the suite is stricter than those
 // comments (value limits, literal treatment of SQL metacharacters), the case
 // says so.
+//
+// The group "Refresh" checks core.RefreshStore (core/store_refresh.go):
+// rotation, reuse, revocation, flushing, limits and contexts, and
+// refreshRacers goroutines rotating one token at once (exactly one wins,
+// every other one gets core.ErrRefreshUsed). It runs when the store
+// implements core.RefreshStore and is skipped, with a message, when it
+// does not.
 package storetest

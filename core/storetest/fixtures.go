@@ -157,11 +157,15 @@ func checkTime(t *testing.T, field string, got, want time.Time) {
 	}
 }
 
-// isSentinel reports whether err is one of the contract's sentinel errors.
+// isSentinel reports whether err is one of the contract's sentinel errors:
+// an error that sends the caller down a "missing", "taken", "reused" or
+// "revoked" path instead of failing closed.
 func isSentinel(err error) bool {
 	return errors.Is(err, core.ErrNotFound) ||
 		errors.Is(err, core.ErrUsernameTaken) ||
-		errors.Is(err, core.ErrEmailTaken)
+		errors.Is(err, core.ErrEmailTaken) ||
+		errors.Is(err, core.ErrRefreshUsed) ||
+		errors.Is(err, core.ErrRefreshRevoked)
 }
 
 // wantErrIs fails the test unless errors.Is(err, target).

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/restauth/restauth/core"
@@ -43,6 +44,31 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 				}
 				tc.run(t, s)
 			})
+		}
+	}
+	t.Run("Refresh", func(t *testing.T) { runRefresh(t, newStore) })
+}
+
+// runRefresh runs the core.RefreshStore cases, one fresh store each. The
+// first store built tells whether the capability is there; if it is not,
+// the whole group is skipped with a message.
+func runRefresh(t *testing.T, newStore func(t *testing.T) core.Store) {
+	for _, tc := range refreshCases() {
+		unsupported := ""
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			if s == nil {
+				t.Fatal("newStore returned nil")
+			}
+			rs, ok := s.(core.RefreshStore)
+			if !ok {
+				unsupported = fmt.Sprintf("%T", s)
+				t.Skipf("skipped: %s does not implement core.RefreshStore", unsupported)
+			}
+			tc.run(t, s, rs)
+		})
+		if unsupported != "" {
+			t.Skipf("skipped: %s does not implement core.RefreshStore", unsupported)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package storetest_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/restauth/restauth/core"
@@ -12,4 +13,26 @@ import (
 // change to the suite is checked where it is made.
 func TestRunOnMemstore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) core.Store { return memstore.New() })
+}
+
+// plainStore hides every method but core.Store's, as a store without
+// refresh support would.
+type plainStore struct{ core.Store }
+
+// TestRunWithoutRefreshStore runs the suite on a store that does not
+// implement core.RefreshStore: the Refresh group is skipped, not failed.
+func TestRunWithoutRefreshStore(t *testing.T) {
+	if _, ok := core.Store(plainStore{}).(core.RefreshStore); ok {
+		t.Fatal("plainStore implements core.RefreshStore")
+	}
+	built := 0
+	storetest.Run(t, func(t *testing.T) core.Store {
+		if strings.Contains(t.Name(), "/Refresh/") {
+			built++
+		}
+		return plainStore{memstore.New()}
+	})
+	if built != 1 {
+		t.Errorf("%d stores built for the Refresh group, want 1 (then skipped)", built)
+	}
 }

@@ -14,6 +14,7 @@ func tokenCases() []testCase {
 		{"Token/ReflectsCurrentUser", testTokenReflectsUser},
 		{"Token/DeleteIdempotent", testTokenDelete},
 		{"Token/DeleteUserTokens", testTokenDeleteUser},
+		{"Token/DeleteUserTokensExcept", testTokenDeleteUserExcept},
 		{"Token/DuplicateDigest", testTokenDuplicate},
 		{"Token/UnknownOwner", testTokenUnknownOwner},
 	}
@@ -99,7 +100,7 @@ func testTokenDeleteUser(t *testing.T, s core.Store) {
 		t.Fatalf("DeleteToken: %v", err)
 	}
 	for i, want := range []int{2, 0} {
-		n, err := s.DeleteUserTokens(t.Context(), alice.ID)
+		n, err := s.DeleteUserTokens(t.Context(), alice.ID, "")
 		if err != nil || n != want {
 			t.Fatalf("DeleteUserTokens(alice) call %d = %d, %v; want %d, nil", i+1, n, err, want)
 		}
@@ -114,8 +115,32 @@ func testTokenDeleteUser(t *testing.T, s core.Store) {
 	}
 	checkUser(t, gotUser, bob)
 	checkToken(t, gotTok, bobToken)
-	if n, err := s.DeleteUserTokens(t.Context(), bob.ID+1000); err != nil || n != 0 {
+	if n, err := s.DeleteUserTokens(t.Context(), bob.ID+1000, ""); err != nil || n != 0 {
 		t.Errorf("DeleteUserTokens(unknown user) = %d, %v; want 0, nil", n, err)
+	}
+}
+
+func testTokenDeleteUserExcept(t *testing.T, s core.Store) {
+	alice := mustCreate(t, s, newUser("alice"))
+	keep, drop1, drop2 := tokenFor(alice.ID, 1), tokenFor(alice.ID, 2), tokenFor(alice.ID, 3)
+	for _, tok := range []*core.Token{keep, drop1, drop2} {
+		mustCreateToken(t, s, tok)
+	}
+	if n, err := s.DeleteUserTokens(t.Context(), alice.ID, keep.Digest); err != nil || n != 2 {
+		t.Fatalf("DeleteUserTokens(alice, except keep) = %d, %v; want 2, nil", n, err)
+	}
+	if _, got, err := s.UserByToken(t.Context(), keep.Digest); err != nil {
+		t.Fatalf("kept token gone: %v", err)
+	} else {
+		checkToken(t, got, keep)
+	}
+	for _, tok := range []*core.Token{drop1, drop2} {
+		_, _, err := s.UserByToken(t.Context(), tok.Digest)
+		wantErrIs(t, "UserByToken(dropped token)", err, core.ErrNotFound)
+	}
+	// An exception that matches no token of the user removes them all.
+	if n, err := s.DeleteUserTokens(t.Context(), alice.ID, "not-a-digest"); err != nil || n != 1 {
+		t.Errorf("DeleteUserTokens(alice, foreign exception) = %d, %v; want 1, nil", n, err)
 	}
 }
 

@@ -1,0 +1,170 @@
+package core
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/restauth/restauth/core/simplejwt"
+)
+
+// JWTAuthenticator is dj-rest-auth's JWTCookieAuthentication on top of
+// SimpleJWT's JWTAuthentication:
+//
+//   - an Authorization header, if present at all, decides alone: a
+//     configured scheme ("Bearer", case-sensitive) is validated; any other
+//     scheme is not handled, and the cookie is not consulted;
+//   - without the header, the access cookie is used (an empty value
+//     counts as no cookie); unsafe requests authenticated by it must pass
+//     CSRF (403);
+//   - the token must be a valid access token; unless the configuration is
+//     stateless, its login (refresh family) must still be live and its
+//     user must exist and be active, checked with one store read.
+//
+// Its challenge is `Bearer realm="api"`.
+type JWTAuthenticator struct {
+	auth  *Auth
+	codec *simplejwt.Codec
+	store RefreshStore // nil when stateless
+}
+
+// tokenMessage is one entry of SimpleJWT's "messages" list.
+type tokenMessage struct {
+	TokenClass string `json:"token_class"`
+	TokenType  string `json:"token_type"`
+	Message    string `json:"message"`
+}
+
+// accessTokenError renders SimpleJWT's error for an unusable access token.
+func accessTokenError(msg string) *Error {
+	return &Error{Kind: KindAuthentication, Detail: "Given token not valid for any token type", Code: "token_not_valid",
+		Messages: []tokenMessage{{TokenClass: "AccessToken", TokenType: "access", Message: msg}}}
+}
+
+// codedAuthError is an authentication failure with a SimpleJWT code.
+func codedAuthError(detail, code string) *Error {
+	return &Error{Kind: KindAuthentication, Detail: detail, Code: code}
+}
+
+// Challenge implements Authenticator.
+func (j *JWTAuthenticator) Challenge() string {
+	return j.auth.cfg.JWT.HeaderTypes[0] + ` realm="api"`
+}
+
+// Authenticate implements Authenticator.
+func (j *JWTAuthenticator) Authenticate(r *http.Request) (*Principal, error) {
+	token, fromCookie, err := j.extract(r)
+	if err != nil || token == "" {
+		return nil, err
+	}
+	claims, err := j.codec.Parse(token, simplejwt.Access)
+	switch {
+	case errors.Is(err, simplejwt.ErrNoUserID):
+		return nil, codedAuthError(err.Error(), "token_not_valid")
+	case err != nil:
+		return nil, accessTokenError(tokenErrorMessage(err))
+	}
+	// CSRF matters only for a cookie that would authenticate: a stale one
+	// is rejected (or ignored by logout) as a bad token anyway.
+	if fromCookie && !j.auth.cfg.JWT.DisableCookieCSRF {
+		if err := j.auth.CheckCSRF(r); err != nil {
+			return nil, err
+		}
+	}
+	return j.principal(r, claims)
+}
+
+// extract finds the raw token. A present Authorization header with a
+// configured scheme must hold exactly one more word.
+func (j *JWTAuthenticator) extract(r *http.Request) (token string, fromCookie bool, err error) {
+	cfg := j.auth.cfg.JWT
+	if hs, ok := r.Header["Authorization"]; ok {
+		parts := strings.FieldsFunc(strings.Join(hs, ","), isASCIISpace)
+		if len(parts) == 0 || !contains(cfg.HeaderTypes, parts[0]) {
+			return "", false, nil
+		}
+		if len(parts) != 2 {
+			return "", false, codedAuthError("Authorization header must contain two space-delimited values", "bad_authorization_header")
+		}
+		return parts[1], false, nil
+	}
+	if cfg.DisableCookies {
+		return "", false, nil
+	}
+	c, err := r.Cookie(cfg.AccessCookie)
+	if err != nil || c.Value == "" {
+		// No cookie, or an emptied one: anonymous (dj-rest-auth treats an
+		// empty value as a bad token and locks the client out).
+		if cfg.EnforceCSRFOnUnauthenticated {
+			return "", false, j.auth.CheckCSRF(r)
+		}
+		return "", false, nil
+	}
+	return c.Value, true, nil
+}
+
+// principal turns valid claims into the authenticated user.
+func (j *JWTAuthenticator) principal(r *http.Request, claims *simplejwt.Claims) (*Principal, error) {
+	if j.auth.cfg.JWT.Stateless {
+		u := &User{ID: claims.UserID, IsActive: true}
+		return &Principal{User: u, Method: MethodJWT, Credential: claims.Family, Stateless: true}, nil
+	}
+	var (
+		user *User
+		err  error
+	)
+	if claims.Family != "" {
+		var fam *RefreshFamily
+		user, fam, err = j.store.UserByRefreshFamily(r.Context(), claims.Family)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			return nil, accessTokenError("Token is blacklisted")
+		case err != nil:
+			return nil, unavailable(err)
+		case fam.UserID != claims.UserID:
+			return nil, accessTokenError("Token is invalid or expired")
+		case !fam.Revoked.IsZero():
+			return nil, accessTokenError("Token is blacklisted")
+		}
+	} else {
+		// A token minted elsewhere (a Django service sharing the key)
+		// has no family: it cannot be revoked before it expires.
+		user, err = j.auth.cfg.Store.UserByID(r.Context(), claims.UserID)
+		if errors.Is(err, ErrNotFound) {
+			return nil, codedAuthError("User not found", "user_not_found")
+		}
+		if err != nil {
+			return nil, unavailable(err)
+		}
+	}
+	if !user.IsActive {
+		return nil, codedAuthError("User is inactive", "user_inactive")
+	}
+	return &Principal{User: user, Method: MethodJWT, Credential: claims.Family}, nil
+}
+
+// tokenErrorMessage maps codec errors to SimpleJWT 5.2.2's messages.
+func tokenErrorMessage(err error) string {
+	for _, e := range []error{simplejwt.ErrWrongType, simplejwt.ErrNoType, simplejwt.ErrNoID, simplejwt.ErrNoUserID} {
+		if errors.Is(err, e) {
+			return e.Error()
+		}
+	}
+	return simplejwt.ErrInvalid.Error()
+}
+
+// expiration renders t as DRF renders a DateTimeField in UTC:
+// ISO 8601 with microseconds and a Z suffix.
+func expiration(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,183 @@
+package core
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// csrfCookieMaxAge is Django's CSRF_COOKIE_AGE: one year (52 weeks).
+const csrfCookieMaxAge = 31449600 * time.Second
+
+// isSafeMethod reports RFC 9110's safe methods, which CSRF never checks.
+func isSafeMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	return false
+}
+
+// csrfFailed is Django's 403 body for a CSRF failure.
+func csrfFailed(reason string) *Error {
+	return NewDetailError(http.StatusForbidden, "CSRF Failed: "+reason)
+}
+
+// CheckCSRF enforces Django's CSRF rules on r, an unsafe request that
+// relies on a cookie: first the origin (Origin header, else
+// Sec-Fetch-Site, else on HTTPS the Referer) must be the request's own or
+// trusted; then the csrftoken cookie must be present and the token in the
+// X-CSRFToken header (or csrfmiddlewaretoken form field) must match it.
+// Safe methods always pass. It returns nil or a 403 *Error with
+// "CSRF Failed: <reason>".
+func (a *Auth) CheckCSRF(r *http.Request) error {
+	if isSafeMethod(r.Method) {
+		return nil
+	}
+	if reason := a.originFailure(r); reason != "" {
+		return csrfFailed(reason)
+	}
+	c, err := r.Cookie(a.cfg.CSRF.CookieName)
+	if err != nil {
+		return csrfFailed("CSRF cookie not set.")
+	}
+	if _, ok := csrfSecretOf(c.Value); !ok {
+		return csrfFailed("CSRF cookie not set.")
+	}
+	given := r.Header.Get(a.cfg.CSRF.HeaderName)
+	if given == "" {
+		given = a.formCSRFToken(r)
+	}
+	if !csrfTokensMatch(given, c.Value) {
+		return csrfFailed("CSRF token missing or incorrect.")
+	}
+	return nil
+}
+
+// originFailure returns Django's reason when the request comes from an
+// origin that is neither its own nor trusted, or "".
+func (a *Auth) originFailure(r *http.Request) string {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		if origin != "null" && a.trustedOrigin(r, origin) {
+			return ""
+		}
+		return "Origin checking failed - " + origin + " does not match any trusted origins."
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return ""
+	case "same-site", "cross-site":
+		return "Origin checking failed - the request is cross-site."
+	}
+	if r.TLS == nil {
+		return "" // plain HTTP without Origin: not a current browser
+	}
+	ref := r.Header.Get("Referer")
+	if ref == "" {
+		return "Referer checking failed - no Referer."
+	}
+	u, err := url.Parse(ref)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "Referer checking failed - Referer is malformed."
+	}
+	if u.Scheme != "https" {
+		return "Referer checking failed - Referer is insecure while host is secure."
+	}
+	if !a.trustedOrigin(r, u.Scheme+"://"+u.Host) {
+		return "Referer checking failed - " + ref + " does not match any trusted origins."
+	}
+	return ""
+}
+
+// trustedOrigin reports whether origin is the request's own origin or one
+// of the configured trusted origins. Scheme, host and port all count.
+func (a *Auth) trustedOrigin(r *http.Request, origin string) bool {
+	o := normalizeOrigin(origin)
+	if o == "" {
+		return false
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if o == normalizeOrigin(scheme+"://"+r.Host) {
+		return true
+	}
+	for _, t := range a.cfg.CSRF.TrustedOrigins {
+		if o == normalizeOrigin(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeOrigin lower-cases scheme and host and drops the default port;
+// it returns "" for anything that is not a bare origin.
+func normalizeOrigin(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return ""
+	}
+	host := strings.ToLower(u.Host)
+	if (u.Scheme == "https" && strings.HasSuffix(host, ":443")) || (u.Scheme == "http" && strings.HasSuffix(host, ":80")) {
+		host = host[:strings.LastIndexByte(host, ':')]
+	}
+	return u.Scheme + "://" + host
+}
+
+// formCSRFToken reads the token field of a form-encoded body without
+// consuming it: the body is restored for the handler.
+func (a *Auth) formCSRFToken(r *http.Request) string {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/x-www-form-urlencoded" || r.Body == nil {
+		return ""
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, a.cfg.MaxBodyBytes+1))
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(raw), r.Body))
+	if err != nil {
+		return ""
+	}
+	vals, err := url.ParseQuery(string(raw))
+	if err != nil {
+		return ""
+	}
+	return vals.Get(a.cfg.CSRF.FormField)
+}
+
+// usesCSRFCookie reports whether any configured method relies on cookies,
+// so that responses must hand out a csrftoken cookie.
+func (a *Auth) usesCSRFCookie() bool {
+	return a.cfg.uses(MethodJWT) && !a.cfg.JWT.DisableCookies
+}
+
+// ensureCSRFCookie sets a csrftoken cookie when the request has no valid
+// one (dj-rest-auth users could not find one: upstream #251), or always
+// when rotate is true (Django rotates the token at login).
+func (a *Auth) ensureCSRFCookie(w http.ResponseWriter, r *http.Request, rotate bool) {
+	if !rotate {
+		if c, err := r.Cookie(a.cfg.CSRF.CookieName); err == nil {
+			if _, ok := csrfSecretOf(c.Value); ok {
+				return
+			}
+		}
+	}
+	a.setCookie(w, cookieSpec{name: a.cfg.CSRF.CookieName, path: "/", maxAge: csrfCookieMaxAge, sameSite: http.SameSiteLaxMode},
+		maskCSRFSecret(randomCSRFString(csrfSecretLength)))
+}
+
+// enforceAnonymousCSRF reports whether an endpoint that ignores
+// credentials (login) must still pass CSRF: with
+// JWTConfig.EnforceCSRFOnUnauthenticated, for requests that carry no
+// Authorization header (the cookie path).
+func (a *Auth) enforceAnonymousCSRF(r *http.Request) bool {
+	if !a.usesCSRFCookie() || !a.cfg.JWT.EnforceCSRFOnUnauthenticated {
+		return false
+	}
+	_, hasHeader := r.Header["Authorization"]
+	return !hasHeader
+}

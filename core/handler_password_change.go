@@ -1,0 +1,75 @@
+package core
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/restauth/restauth/core/password"
+)
+
+// maxPasswordFieldLength is Django's SetPasswordForm max_length.
+const maxPasswordFieldLength = 128
+
+// servePasswordChange is POST password/change/: check old_password (unless
+// SkipOldPasswordCheck), new_password1 == new_password2 and the
+// validators, then set the password and revoke every other credential of
+// the user (other DB tokens, other JWT logins and their access tokens),
+// while the credential that made the request keeps working.
+func (a *Auth) servePasswordChange(req *request) error {
+	ctx := req.r.Context()
+	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
+	if err != nil {
+		return err
+	}
+	user := req.principal.User
+	if req.principal.Stateless {
+		if user, err = a.cfg.Store.UserByID(ctx, user.ID); err != nil {
+			return a.userGone(err)
+		}
+	}
+	f := NewForm(body, a.msgs)
+	var old string
+	if !a.cfg.SkipOldPasswordCheck {
+		old, _ = f.String(StringField{Name: "old_password", Required: true, MaxLength: maxPasswordFieldLength})
+	}
+	pw1, _ := f.String(StringField{Name: "new_password1", Required: true, MaxLength: maxPasswordFieldLength})
+	pw2, _ := f.String(StringField{Name: "new_password2", Required: true, MaxLength: maxPasswordFieldLength})
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if !a.cfg.SkipOldPasswordCheck {
+		ok, _, err := a.cfg.Passwords.Check(ctx, old, user.PasswordHash)
+		if err != nil && !errors.Is(err, password.ErrPasswordTooLong) {
+			return err
+		}
+		if !ok {
+			f.AddError("old_password", a.msgs.Text(MsgOldPasswordIncorrect))
+			return f.Err()
+		}
+	}
+	if pw1 != pw2 {
+		f.AddError("new_password2", a.msgs.Text(MsgPasswordMismatch))
+		return f.Err()
+	}
+	for _, msg := range a.ValidatePassword(pw2, user) {
+		f.AddError("new_password2", msg)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	hash, err := a.hashPassword(ctx, pw2, "new_password2")
+	if err != nil {
+		return err
+	}
+	if err := a.cfg.Store.SetPassword(ctx, user.ID, hash); err != nil {
+		return storeErr(err)
+	}
+	if err := a.RevokeCredentials(ctx, user.ID, req.principal); err != nil {
+		return err
+	}
+	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: password changed",
+		slog.String("event", "password_change"), slog.Int64("user_id", user.ID))
+	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordChanged)})
+	return nil
+}
