@@ -78,7 +78,7 @@ func (a *Auth) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 			f.AddError("username", a.msgs.Text(MsgUsernameTaken))
 			return nil, f.Err()
 		case errors.Is(err, ErrEmailTaken):
-			f.AddError("email", "A user is already registered with this e-mail address.")
+			f.AddError("email", a.msgs.Text(MsgEmailTaken))
 			return nil, f.Err()
 		}
 		return nil, unavailable(err)

@@ -9,6 +9,7 @@ type Auth struct {
 	msgs     Messages
 	chain    []Authenticator
 	jwt      *jwtService          // nil unless MethodJWT is configured
+	accounts *accountService      // nil without a SecretKey
 	endpoint map[string]*endpoint // route path (relative, with trailing slash) → endpoint
 	routes   []Route
 }
@@ -29,12 +30,19 @@ func New(cfg Config) (*Auth, error) {
 			return nil, err
 		}
 	}
+	if len(cfg.SecretKey) >= 32 {
+		if a.accounts, err = newAccountService(cfg); err != nil {
+			return nil, err
+		}
+	}
 	for _, m := range cfg.Methods {
 		switch m {
 		case MethodToken:
 			a.chain = append(a.chain, &TokenAuthenticator{store: cfg.Store, msgs: a.msgs, now: cfg.Now})
 		case MethodJWT:
 			a.chain = append(a.chain, &JWTAuthenticator{auth: a, codec: a.jwt.codec, store: a.jwt.store})
+		case MethodSession:
+			a.chain = append(a.chain, &SessionAuthenticator{auth: a})
 		}
 	}
 	a.buildRoutes()

@@ -53,7 +53,7 @@ func (j *JWTAuthenticator) Challenge() string {
 }
 
 // Authenticate implements Authenticator.
-func (j *JWTAuthenticator) Authenticate(r *http.Request) (*Principal, error) {
+func (j *JWTAuthenticator) Authenticate(_ http.ResponseWriter, r *http.Request) (*Principal, error) {
 	token, fromCookie, err := j.extract(r)
 	if err != nil || token == "" {
 		return nil, err

@@ -23,7 +23,7 @@ func (t *TokenAuthenticator) Challenge() string { return "Token" }
 // Authenticate implements Authenticator with DRF's parsing rules and
 // messages: a lone keyword, a key with spaces, non-UTF-8 bytes, an unknown
 // key and an inactive owner each get DRF's text.
-func (t *TokenAuthenticator) Authenticate(r *http.Request) (*Principal, error) {
+func (t *TokenAuthenticator) Authenticate(_ http.ResponseWriter, r *http.Request) (*Principal, error) {
 	key, err := parseTokenHeader(r.Header.Get("Authorization"), t.msgs)
 	if err != nil || key == "" {
 		return nil, err

@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -33,7 +34,9 @@ type Principal struct {
 //   - (nil, other error) when a backing store failed; the request is
 //     answered 503 and never treated as anonymous.
 type Authenticator interface {
-	Authenticate(r *http.Request) (*Principal, error)
+	// w lets a method refresh its cookie (a session's idle timer); it is
+	// never used to answer the request.
+	Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error)
 	// Challenge is the WWW-Authenticate value this method offers
 	// ("Token", `Bearer realm="api"`), or "" when it has none (sessions).
 	Challenge() string
@@ -41,9 +44,9 @@ type Authenticator interface {
 
 // Authenticate runs the configured authenticators in order. It returns
 // (nil, nil) for an anonymous request.
-func (a *Auth) Authenticate(r *http.Request) (*Principal, error) {
+func (a *Auth) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
 	for _, au := range a.chain {
-		p, err := au.Authenticate(r)
+		p, err := au.Authenticate(w, r)
 		if err != nil || p != nil {
 			return p, err
 		}
@@ -64,4 +67,29 @@ func (a *Auth) challenge() string {
 func isAuthFailure(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Kind == KindAuthentication
+}
+
+// WithMethods returns a view of a that authenticates with the given
+// methods only, in the given order (which also decides 401 vs 403), for
+// protecting some application routes with another chain than the
+// endpoints'. Every method must be configured on a. The view shares a's
+// configuration, store and endpoints.
+func (a *Auth) WithMethods(methods ...Method) (*Auth, error) {
+	if len(methods) == 0 {
+		return nil, errors.New("restauth: WithMethods needs at least one method")
+	}
+	byMethod := map[Method]Authenticator{}
+	for i, m := range a.cfg.Methods {
+		byMethod[m] = a.chain[i]
+	}
+	view := *a
+	view.chain = nil
+	for _, m := range methods {
+		au, ok := byMethod[m]
+		if !ok {
+			return nil, fmt.Errorf("restauth: WithMethods: method %q is not configured", m)
+		}
+		view.chain = append(view.chain, au)
+	}
+	return &view, nil
 }

@@ -23,6 +23,11 @@ const (
 	// access token in "Authorization: Bearer <jwt>" or, without any
 	// Authorization header, in the access cookie (with CSRF checks).
 	MethodJWT Method = "jwt"
+	// MethodSession is DRF's SessionAuthentication: a server-side session
+	// in the "sessionid" cookie, with Django's CSRF rules on unsafe
+	// requests. It offers no WWW-Authenticate challenge, so when it comes
+	// first every authentication failure is a 403.
+	MethodSession Method = "session"
 )
 
 // LoginField chooses which identifiers login accepts, like allauth's
@@ -83,6 +88,14 @@ type Config struct {
 
 	// JWT configures JWT authentication (MethodJWT). See JWTConfig.
 	JWT JWTConfig
+
+	// Accounts configures registration, email verification and password
+	// reset, and the mails they send. See AccountConfig.
+	Accounts AccountConfig
+
+	// Session configures session authentication (MethodSession). See
+	// SessionConfig.
+	Session SessionConfig
 
 	// CSRF configures the checks on cookie-authenticated unsafe requests.
 	// See CSRFConfig.
@@ -167,6 +180,8 @@ func (c Config) withDefaults() (Config, error) {
 		c.CookieSameSite = http.SameSiteLaxMode
 	}
 	c.JWT = c.JWT.withDefaults(c)
+	c.Session = c.Session.withDefaults()
+	c.Accounts = c.Accounts.withDefaults(c)
 	c.CSRF = c.CSRF.withDefaults()
 	if c.LoginField == "" {
 		c.LoginField = LoginByUsernameOrEmail
@@ -211,7 +226,7 @@ func (c Config) validate() error {
 	seen := map[Method]bool{}
 	for _, m := range c.Methods {
 		switch m {
-		case MethodToken, MethodJWT:
+		case MethodToken, MethodJWT, MethodSession:
 		default:
 			errs = append(errs, fmt.Errorf("unknown authentication method %q", m))
 		}
@@ -245,7 +260,11 @@ func (c Config) validate() error {
 	if c.uses(MethodJWT) {
 		errs = append(errs, c.JWT.validate(c)...)
 	}
+	if c.uses(MethodSession) {
+		errs = append(errs, c.Session.validate(c)...)
+	}
 	errs = append(errs, c.CSRF.validate()...)
+	errs = append(errs, c.Accounts.validate(c)...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("restauth: invalid config: %w", err)
 	}

@@ -152,7 +152,7 @@ func (a *Auth) formCSRFToken(r *http.Request) string {
 // usesCSRFCookie reports whether any configured method relies on cookies,
 // so that responses must hand out a csrftoken cookie.
 func (a *Auth) usesCSRFCookie() bool {
-	return a.cfg.uses(MethodJWT) && !a.cfg.JWT.DisableCookies
+	return a.cfg.uses(MethodJWT) && !a.cfg.JWT.DisableCookies || a.cfg.uses(MethodSession)
 }
 
 // ensureCSRFCookie sets a csrftoken cookie when the request has no valid
@@ -175,7 +175,7 @@ func (a *Auth) ensureCSRFCookie(w http.ResponseWriter, r *http.Request, rotate b
 // JWTConfig.EnforceCSRFOnUnauthenticated, for requests that carry no
 // Authorization header (the cookie path).
 func (a *Auth) enforceAnonymousCSRF(r *http.Request) bool {
-	if !a.usesCSRFCookie() || !a.cfg.JWT.EnforceCSRFOnUnauthenticated {
+	if !a.cfg.uses(MethodJWT) || a.cfg.JWT.DisableCookies || !a.cfg.JWT.EnforceCSRFOnUnauthenticated {
 		return false
 	}
 	_, hasHeader := r.Header["Authorization"]

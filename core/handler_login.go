@@ -33,7 +33,7 @@ func (a *Auth) serveLogin(req *request) error {
 	if a.cfg.EmailVerification == VerifyMandatory && !user.EmailVerified {
 		return NonFieldError(a.msgs.Text(MsgEmailNotVerified))
 	}
-	return a.completeLogin(req, user)
+	return a.completeLogin(req, user, http.StatusOK)
 }
 
 // decodeLogin validates the login body like dj-rest-auth's LoginSerializer.
@@ -131,37 +131,67 @@ func (a *Auth) upgradeHash(ctx context.Context, user *User, pw string) {
 	}
 }
 
-// completeLogin records the login and answers with the credentials of the
-// configured methods: a JWT pair (body and cookies) when MethodJWT is on,
-// else a DB token {"key": ...}.
-func (a *Auth) completeLogin(req *request, user *User) error {
+// completeLogin records the login and issues a credential for every
+// configured method, then answers:
+//   - JWT configured: the JWT body and cookies (plus "key" when DB tokens
+//     are configured too, so that mobile clients of a combined server get
+//     one);
+//   - else DB tokens: {"key": ...};
+//   - else (sessions only): 204 with no body, like dj-rest-auth.
+//
+// A session, when configured, is started with a fresh ID. If any step
+// fails, the credentials already minted are revoked again, so a failed
+// login leaves nothing usable behind.
+func (a *Auth) completeLogin(req *request, user *User, status int) (err error) {
 	ctx := req.r.Context()
 	now := a.cfg.Now().UTC()
-	// Record the login first: if that fails, no credential has been minted.
-	if !a.cfg.uses(MethodJWT) || a.cfg.JWT.UpdateLastLogin {
+	if !a.cfg.uses(MethodJWT) || a.cfg.JWT.UpdateLastLogin || len(a.cfg.Methods) > 1 {
 		if err := a.cfg.Store.RecordLogin(ctx, user.ID, now); err != nil {
 			return unavailable(err)
 		}
 	}
-	if a.cfg.uses(MethodJWT) {
-		pair, err := a.issueLogin(ctx, user)
+	var minted []*Principal
+	defer func() {
 		if err != nil {
+			for _, p := range minted {
+				_ = a.revokePrincipal(context.WithoutCancel(ctx), p)
+			}
+		}
+	}()
+	var key string
+	if a.cfg.uses(MethodToken) {
+		var digest string
+		key, digest = NewTokenKey()
+		tok := &Token{Digest: digest, UserID: user.ID, Created: now}
+		if a.cfg.TokenLifetime > 0 {
+			tok.Expires = now.Add(a.cfg.TokenLifetime)
+		}
+		if err := a.cfg.Store.CreateToken(ctx, tok); err != nil {
+			return unavailable(err)
+		}
+		minted = append(minted, &Principal{User: user, Method: MethodToken, Credential: digest})
+	}
+	var pair jwtPair
+	if a.jwt != nil {
+		if pair, err = a.issueLogin(ctx, user); err != nil {
 			return err
 		}
-		a.logLogin(ctx, slog.LevelInfo, "login succeeded", user.ID, "")
-		a.writeJWTLogin(req.w, http.StatusOK, user, pair)
-		return nil
+		minted = append(minted, &Principal{User: user, Method: MethodJWT, Credential: pair.family})
 	}
-	key, digest := NewTokenKey()
-	tok := &Token{Digest: digest, UserID: user.ID, Created: now}
-	if a.cfg.TokenLifetime > 0 {
-		tok.Expires = now.Add(a.cfg.TokenLifetime)
-	}
-	if err := a.cfg.Store.CreateToken(ctx, tok); err != nil {
-		return unavailable(err)
+	if a.cfg.uses(MethodSession) {
+		if err := a.startSession(req.w, req.r, user); err != nil {
+			return err
+		}
 	}
 	a.logLogin(ctx, slog.LevelInfo, "login succeeded", user.ID, "")
-	WriteJSON(req.w, http.StatusOK, map[string]string{"key": key})
+	switch {
+	case a.jwt != nil:
+		a.writeJWTLogin(req.w, status, user, pair, key)
+	case key != "":
+		WriteJSON(req.w, status, map[string]string{"key": key})
+	default:
+		WriteJSON(req.w, http.StatusNoContent, nil)
+	}
 	return nil
 }
 

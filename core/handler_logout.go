@@ -12,6 +12,7 @@ import (
 // {"detail": "Successfully logged out."}.
 //
 //   - The DB token that authenticated the request is deleted.
+//   - With sessions, the session is deleted and its cookie expired.
 //   - With JWT, the login (refresh family) of the authenticating access
 //     token and of the refresh token found in the body's "refresh" or in
 //     the refresh cookie is revoked, which blacklists its refresh tokens
@@ -25,8 +26,13 @@ import (
 func (a *Auth) serveLogout(req *request) error {
 	ctx := req.r.Context()
 	p := req.principal
-	if p == nil && !req.staleCredentials && !a.cfg.uses(MethodJWT) {
+	if p == nil && !req.staleCredentials && !a.cfg.uses(MethodJWT) && !a.cfg.uses(MethodSession) {
 		return NewDetailError(http.StatusBadRequest, a.msgs.Text(MsgLogoutNotLoggedIn))
+	}
+	if a.cfg.uses(MethodSession) {
+		if err := a.endSession(req.w, req.r); err != nil {
+			return err
+		}
 	}
 	if a.jwt != nil {
 		if err := a.revokePresentedRefresh(req); err != nil {

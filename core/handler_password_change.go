@@ -14,8 +14,9 @@ const maxPasswordFieldLength = 128
 // servePasswordChange is POST password/change/: check old_password (unless
 // SkipOldPasswordCheck), new_password1 == new_password2 and the
 // validators, then set the password and revoke every other credential of
-// the user (other DB tokens, other JWT logins and their access tokens),
-// while the credential that made the request keeps working.
+// the user (other DB tokens, other JWT logins and their access tokens,
+// other sessions), while the credential that made the request keeps
+// working (a session is re-issued under a new ID).
 func (a *Auth) servePasswordChange(req *request) error {
 	ctx := req.r.Context()
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
@@ -67,6 +68,17 @@ func (a *Auth) servePasswordChange(req *request) error {
 	}
 	if err := a.RevokeCredentials(ctx, user.ID, req.principal); err != nil {
 		return err
+	}
+	if req.principal.Method == MethodSession {
+		// Other sessions die with the old password hash; the caller's is
+		// re-issued under a new ID (Django's update_session_auth_hash).
+		fresh, err := a.cfg.Store.UserByID(ctx, user.ID)
+		if err != nil {
+			return a.userGone(err)
+		}
+		if err := a.startSession(req.w, req.r, fresh); err != nil {
+			return err
+		}
 	}
 	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: password changed",
 		slog.String("event", "password_change"), slog.Int64("user_id", user.ID))

@@ -31,6 +31,7 @@ func newJWTService(cfg Config) (*jwtService, error) {
 
 // jwtPair is what a JWT login hands out.
 type jwtPair struct {
+	family                string
 	access, refresh       string
 	accessExp, refreshExp time.Time
 }
@@ -51,7 +52,7 @@ func (a *Auth) issueLogin(ctx context.Context, user *User) (jwtPair, error) {
 	if err != nil {
 		return jwtPair{}, unavailable(err)
 	}
-	return jwtPair{access: access, refresh: refresh,
+	return jwtPair{family: family, access: access, refresh: refresh,
 		accessExp: now.Add(a.cfg.JWT.AccessLifetime), refreshExp: now.Add(a.cfg.JWT.RefreshLifetime)}, nil
 }
 
@@ -83,13 +84,15 @@ type jwtLoginBody struct {
 	User              UserDetails `json:"user"`
 	AccessExpiration  string      `json:"access_expiration,omitempty"`
 	RefreshExpiration string      `json:"refresh_expiration,omitempty"`
+	// Key is the DB token when MethodToken is configured beside JWT.
+	Key string `json:"key,omitempty"`
 }
 
 // writeJWTLogin answers a successful JWT login: cookies, and the body with
 // "refresh": "" when the refresh token travels only in an HttpOnly cookie.
-func (a *Auth) writeJWTLogin(w http.ResponseWriter, status int, user *User, p jwtPair) {
+func (a *Auth) writeJWTLogin(w http.ResponseWriter, status int, user *User, p jwtPair, key string) {
 	a.setJWTCookies(w, p.access, p.refresh)
-	body := jwtLoginBody{Access: p.access, Refresh: p.refresh, User: user.Details()}
+	body := jwtLoginBody{Access: p.access, Refresh: p.refresh, User: user.Details(), Key: key}
 	if !a.cfg.JWT.NotHTTPOnly {
 		body.Refresh = ""
 	}

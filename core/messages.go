@@ -51,6 +51,11 @@ const (
 	MsgPasswordTooSimilar    = "password_too_similar"
 	MsgPasswordResetSent     = "password_reset_sent"
 	MsgPasswordResetComplete = "password_reset_complete"
+	MsgVerificationSent      = "verification_sent"
+	MsgOK                    = "ok"
+	MsgEmailTaken            = "email_taken"
+	MsgRegisterMismatch      = "register_password_mismatch"
+	MsgInvalidLinkValue      = "invalid_link_value"
 )
 
 // defaultMessages holds the English texts. Placeholders are written
@@ -99,6 +104,11 @@ var defaultMessages = map[string]string{
 	MsgPasswordTooSimilar:    "The password is too similar to the {verbose_name}.",
 	MsgPasswordResetSent:     "Password reset e-mail has been sent.",
 	MsgPasswordResetComplete: "Password has been reset with the new password.",
+	MsgVerificationSent:      "Verification e-mail sent.",
+	MsgOK:                    "ok",
+	MsgEmailTaken:            "A user is already registered with this e-mail address.",
+	MsgRegisterMismatch:      "The two password fields didn't match.",
+	MsgInvalidLinkValue:      "Invalid value",
 }
 
 // Messages is the message catalog: stable code to text. The zero value

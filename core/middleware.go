@@ -9,7 +9,7 @@ import "net/http"
 // the request with the principal stored in its context (see UserFrom) and
 // ok=true. Adapters build their middleware on it.
 func (a *Auth) Guard(w http.ResponseWriter, r *http.Request, required bool) (*http.Request, *Principal, bool) {
-	p, err := a.Authenticate(r)
+	p, err := a.Authenticate(w, r)
 	if err == nil && p == nil && required {
 		err = NewAuthError(a.msgs.Text(MsgNotAuthenticated))
 	}

@@ -32,6 +32,22 @@ func (a *Auth) buildRoutes() {
 		a.endpoint["token/refresh/"] = newEndpoint(a, "Token Refresh", accessNone, a.serveTokenRefresh, http.MethodPost)
 		paths = append(paths, "token/verify/", "token/refresh/")
 	}
+	if a.registrationEnabled() {
+		a.endpoint["registration/"] = newEndpoint(a, "Register", accessNone, a.serveRegistration, http.MethodPost)
+		a.endpoint["login/"].rotateCSRF = true
+		paths = append(paths, "registration/")
+		a.endpoint["registration/"].rotateCSRF = true
+	}
+	if a.cfg.Accounts.Mailer != nil && a.accounts != nil {
+		if a.registrationEnabled() {
+			a.endpoint["registration/verify-email/"] = newEndpoint(a, "Verify Email", accessNone, a.serveVerifyEmail, http.MethodPost)
+			a.endpoint["registration/resend-email/"] = newEndpoint(a, "Resend Email Verification", accessNone, a.serveResendEmail, http.MethodPost)
+			paths = append(paths, "registration/verify-email/", "registration/resend-email/")
+		}
+		a.endpoint["password/reset/"] = newEndpoint(a, "Password Reset", accessNone, a.servePasswordReset, http.MethodPost)
+		a.endpoint["password/reset/confirm/"] = newEndpoint(a, "Password Reset Confirm", accessNone, a.servePasswordResetConfirm, http.MethodPost)
+		paths = append(paths, "password/reset/", "password/reset/confirm/")
+	}
 	a.endpoint["login/"].rotateCSRF = true
 	for _, p := range paths {
 		a.routes = append(a.routes, Route{Path: p, Handler: a.endpoint[p]})

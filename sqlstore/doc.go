@@ -30,10 +30,17 @@
 //     user_id (indexed), issued, expires (indexed, for the flush), used
 //     (NULL: not yet rotated).
 //
+// and one for server-side sessions (SessionStore, a gorilla/sessions
+// Store), created by 0003_session.sql:
+//
+//   - restauth_session: id (PRIMARY KEY, at most 64 characters; the store
+//     writes 32 from [a-z0-9]), data (BLOB/BYTEA/LONGBLOB, the gob-encoded
+//     values, NOT NULL), expires (indexed, for Cleanup).
+//
 // The *_key columns hold core.CanonicalUsername and core.CanonicalEmail
-// and, like the digest and the refresh IDs, compare bytes: BINARY
-// collation on SQLite, COLLATE "C" on PostgreSQL, VARBINARY on MySQL
-// (utf8mb4_bin would ignore trailing blanks).
+// and, like the digest, the refresh IDs and the session IDs, compare
+// bytes: BINARY collation on SQLite, COLLATE "C" on PostgreSQL, VARBINARY
+// on MySQL (utf8mb4_bin would ignore trailing blanks).
 // Uniqueness is therefore decided by the database under concurrency, and a
 // lost race surfaces as core.ErrUsernameTaken or core.ErrEmailTaken.
 //
@@ -62,8 +69,24 @@
 // database error. Other multi-statement writes (CreateRefreshFamily,
 // FlushExpiredRefreshTokens) use the same transactions.
 //
-// All SQL text lives in queries_user.go, queries_token.go and
-// queries_refresh.go, behind the Store methods, so that another table
-// layout (an existing Django database) can be added as an alternative set
-// of queries.
+// # Errors
+//
+// Constraint violations become the core sentinels (core.ErrUsernameTaken,
+// core.ErrEmailTaken, core.ErrTokenExists, core.ErrNotFound for a missing
+// owner). Every other database failure, including a done context, is
+// returned wrapping core.ErrUnavailable (restauth answers 503 and never
+// falls back to an anonymous request) and the driver's error.
+//
+// # Sessions
+//
+// Store.SessionStore returns a server-side sessions.Store on the same
+// database, for restauth's session authentication (Django's sessionid
+// cookie) and the application's own sessions; see SessionStore. Stores on
+// one database share sessions and logouts; run StartCleanup on one or
+// more of them to delete expired rows.
+//
+// All SQL text lives in queries_user.go, queries_token.go,
+// queries_refresh.go and queries_session.go, behind the Store methods, so
+// that another table layout (an existing Django database) can be added as
+// an alternative set of queries.
 package sqlstore

@@ -2,13 +2,14 @@ package sqlstore
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/restauth/restauth/core"
 )
 
 // violation is the integrity constraint a driver error reports.
@@ -110,8 +111,23 @@ func mysqlDuplicateKey(msg string) string {
 	return strings.TrimSuffix(msg[i+len(marker):], "'")
 }
 
-// wrap prefixes a database error with the operation; context errors stay
-// matchable with errors.Is.
+// wrap prefixes a database error with the operation. The result wraps
+// core.ErrUnavailable, so that restauth answers 503 and never treats the
+// request as anonymous, and err itself, so that context errors stay
+// matchable with errors.Is. Constraint violations are mapped by the
+// callers (classify) before they get here.
 func wrap(op string, err error) error {
-	return fmt.Errorf("sqlstore: %s: %w", op, err)
+	return &dbError{op: op, err: err}
 }
+
+// dbError is a failed database call.
+type dbError struct {
+	op  string
+	err error
+}
+
+// Error returns "sqlstore: <op>: <driver error>".
+func (e *dbError) Error() string { return "sqlstore: " + e.op + ": " + e.err.Error() }
+
+// Unwrap returns core.ErrUnavailable and the driver error.
+func (e *dbError) Unwrap() []error { return []error{core.ErrUnavailable, e.err} }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"time"
@@ -120,4 +122,61 @@ func ExampleNew() {
 	if err := store.Migrate(context.Background()); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// Server-side sessions in the application's database: several instances
+// on one database share sessions and logouts. Expired rows are deleted
+// every ten minutes.
+func ExampleStore_SessionStore() {
+	dir, err := os.MkdirTemp("", "restauth-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(dir, "app.db"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer store.Close()
+	sessions := store.SessionStore()
+	defer sessions.StartCleanup(10 * time.Minute)()
+
+	// Login: Save gives the new session its ID and sets the cookie.
+	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/login", nil)
+	sess, err := sessions.Get(r, "sessionid")
+	if err != nil {
+		log.Fatal(err) // wraps core.ErrUnavailable: answer 503
+	}
+	sess.Values["_auth_user_id"] = int64(42)
+	w := httptest.NewRecorder()
+	if err := sess.Save(r, w); err != nil {
+		log.Fatal(err)
+	}
+	cookie := w.Result().Cookies()[0]
+	fmt.Println(cookie.Name, len(cookie.Value), cookie.MaxAge, cookie.HttpOnly, cookie.SameSite == http.SameSiteLaxMode)
+
+	// Another request (possibly on another instance) carries the cookie.
+	r = httptest.NewRequestWithContext(ctx, http.MethodGet, "/me", nil)
+	r.AddCookie(&http.Cookie{Name: "sessionid", Value: cookie.Value})
+	sess, err = sessions.Get(r, "sessionid")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sess.IsNew, sess.Values["_auth_user_id"])
+
+	// Logout deletes the row: the cookie is worthless from now on.
+	sess.Options.MaxAge = -1
+	if err := sess.Save(r, httptest.NewRecorder()); err != nil {
+		log.Fatal(err)
+	}
+	r = httptest.NewRequestWithContext(ctx, http.MethodGet, "/me", nil)
+	r.AddCookie(&http.Cookie{Name: "sessionid", Value: cookie.Value})
+	sess, err = sessions.Get(r, "sessionid")
+	fmt.Println(sess.IsNew, sess.ID == "", err)
+	// Output:
+	// sessionid 32 1209600 true true
+	// false 42
+	// true true <nil>
 }

@@ -4,9 +4,10 @@ import "github.com/jmoiron/sqlx"
 
 // queries holds every statement the store runs, rebound to the dialect's
 // placeholders once, at construction. Keeping all SQL here (one file per
-// concern: queries_user.go, queries_token.go, queries_refresh.go) lets another table layout,
-// such as an existing Django database, be added as an alternative set of
-// queries without touching the Store methods or core.
+// concern: queries_user.go, queries_token.go, queries_refresh.go,
+// queries_session.go) lets another table layout, such as an existing
+// Django database, be added as an alternative set of queries without
+// touching the Store methods or core.
 type queries struct {
 	// insertUserReturnsID is true when insertUser ends in RETURNING id
 	// (PostgreSQL, whose driver has no LastInsertId).
@@ -42,6 +43,13 @@ type queries struct {
 	revokeUserRefreshFamilies  string
 	deleteExpiredRefreshTokens string
 	deleteEmptyRefreshFamilies string
+
+	sessionData           string
+	insertSession         string
+	updateSession         string
+	sessionLive           string
+	deleteSession         string
+	deleteExpiredSessions string
 }
 
 // newQueries returns the native restauth_* layout for d.
@@ -79,5 +87,11 @@ func newQueries(d Dialect) queries {
 	q.revokeUserRefreshFamilies = bind(sqlRevokeUserRefreshFamilies)
 	q.deleteExpiredRefreshTokens = bind(sqlDeleteExpiredRefreshTokens)
 	q.deleteEmptyRefreshFamilies = bind(sqlDeleteEmptyRefreshFamilies)
+	q.sessionData = bind(sqlSessionData)
+	q.insertSession = bind(sqlInsertSession)
+	q.updateSession = bind(sqlUpdateSession)
+	q.sessionLive = bind(sqlSessionLive)
+	q.deleteSession = bind(sqlDeleteSession)
+	q.deleteExpiredSessions = bind(sqlDeleteExpiredSessions)
 	return q
 }

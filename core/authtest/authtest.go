@@ -58,11 +58,15 @@ func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) co
 		{"StoreFailure", s.testStoreFailure},
 		{"Headers", s.testHeaders},
 		{"PasswordChange", s.testPasswordChange},
+		{"Registration", s.testRegistration},
+		{"PasswordReset", s.testPasswordReset},
 		{"JWTLogin", s.testJWTLogin},
 		{"JWTAuth", s.testJWTAuth},
 		{"JWTTokenEndpoints", s.testJWTTokenEndpoints},
 		{"JWTLogout", s.testJWTLogout},
 		{"JWTInterop", s.testJWTInterop},
+		{"Sessions", s.testSessions},
+		{"Combined", s.testCombined},
 	} {
 		t.Run(g.name, g.run)
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/restauth/restauth/core/mail/smtptest"
 )
 
 // Starter runs an example server the way its main does: with args it runs
@@ -30,7 +32,8 @@ type StarterSpec struct {
 
 // RunStarter checks an example server end to end through its public
 // interfaces only: the RESTAUTH_* environment, the management commands and
-// HTTP, in RESTAUTH_MODE=token and =jwt. It runs on SQLite always and, with the same code, on PostgreSQL and
+// HTTP, in every RESTAUTH_MODE (token, jwt, session, all), with mandatory email
+// verification and mails delivered over real SMTP to a test server. It runs on SQLite always and, with the same code, on PostgreSQL and
 // MySQL when RESTAUTH_TEST_POSTGRES_URL / RESTAUTH_TEST_MYSQL_URL are set
 // (only RESTAUTH_DATABASE_URL changes).
 func RunStarter(t *testing.T, spec StarterSpec) {
@@ -43,7 +46,7 @@ func RunStarter(t *testing.T, spec StarterSpec) {
 		}
 	}
 	for name, dbURL := range urls {
-		for _, mode := range []string{"token", "jwt"} {
+		for _, mode := range []string{"token", "jwt", "session", "all"} {
 			t.Run(name+"/"+mode, func(t *testing.T) { runStarterOn(t, spec, dbURL, mode) })
 		}
 	}
@@ -51,11 +54,14 @@ func RunStarter(t *testing.T, spec StarterSpec) {
 
 func runStarterOn(t *testing.T, spec StarterSpec, dbURL, mode string) {
 	addr := freeAddr(t)
+	smtp := smtptest.NewServer(t)
 	env := map[string]string{
-		"RESTAUTH_DATABASE_URL": dbURL,
-		"RESTAUTH_ADDR":         addr,
-		"RESTAUTH_MODE":         mode,
-		"RESTAUTH_SECRET_KEY":   "starter-test-secret-key-0123456789abcdef",
+		"RESTAUTH_DATABASE_URL":       dbURL,
+		"RESTAUTH_ADDR":               addr,
+		"RESTAUTH_MODE":               mode,
+		"RESTAUTH_SECRET_KEY":         "starter-test-secret-key-0123456789abcdef",
+		"RESTAUTH_SMTP_ADDR":          smtp.Addr(),
+		"RESTAUTH_EMAIL_VERIFICATION": "mandatory",
 	}
 	getenv := func(k string) string { return env[k] }
 	ctx := t.Context()
@@ -94,15 +100,22 @@ func runStarterOn(t *testing.T, spec StarterSpec, dbURL, mode string) {
 	base := "http://" + addr
 	waitUp(t, base+spec.HealthPath, done)
 
-	if mode == "jwt" {
+	switch mode {
+	case "jwt", "all":
 		JWTClientFlow(t, base, "/api/auth/", spec.AppPath, acct)
-	} else {
+	case "session":
+		SessionClientFlow(t, base, "/api/auth/", spec.AppPath, acct)
+	default:
 		TokenClientFlow(t, base, "/api/auth/", spec.AppPath, acct)
+		AccountsClientFlow(t, base, "/api/auth/", smtp, suffix)
 	}
 
 	c := &liveClient{t: t, base: base}
-	login := func(pw string) int {
+	login := func(pw string) int { // 200, or 204 in session mode, count as success
 		status, _, _ := c.do(http.MethodPost, "/api/auth/login/", jsonObject("username", acct.Username, "password", pw), "")
+		if status == http.StatusNoContent {
+			status = http.StatusOK
+		}
 		return status
 	}
 	if err := command("changepassword", "--username", acct.Username, "--password", "Other-Horse-10"); err != nil {

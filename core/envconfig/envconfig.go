@@ -12,6 +12,13 @@
 //	RESTAUTH_FRONTEND_URL        base URL for links in mails http:// + RESTAUTH_ADDR
 //	RESTAUTH_INSECURE_COOKIES    1 drops Secure for plain-HTTP development
 //	RESTAUTH_TRUSTED_ORIGINS     comma-separated origins for cookie-authenticated writes  the frontend URL's origin
+//
+// Optional SMTP details, read only when RESTAUTH_SMTP_ADDR is set:
+//
+//	RESTAUTH_SMTP_FROM           sender                     restauth <webmaster@localhost>
+//	RESTAUTH_SMTP_SECURITY       none, starttls or tls      none for a loopback host, else starttls
+//	RESTAUTH_SMTP_USER           AUTH PLAIN user            unset: no AUTH
+//	RESTAUTH_SMTP_PASSWORD       AUTH PLAIN password
 package envconfig
 
 import (
@@ -20,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,6 +35,7 @@ import (
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/mail"
 )
 
 // Variable names of the contract.
@@ -40,6 +49,10 @@ const (
 	VarFrontendURL       = "RESTAUTH_FRONTEND_URL"
 	VarInsecureCookies   = "RESTAUTH_INSECURE_COOKIES"
 	VarTrustedOrigins    = "RESTAUTH_TRUSTED_ORIGINS"
+	VarSMTPFrom          = "RESTAUTH_SMTP_FROM"
+	VarSMTPSecurity      = "RESTAUTH_SMTP_SECURITY"
+	VarSMTPUser          = "RESTAUTH_SMTP_USER"
+	VarSMTPPassword      = "RESTAUTH_SMTP_PASSWORD"
 )
 
 // Defaults of the contract.
@@ -69,6 +82,7 @@ type Settings struct {
 	Mode              Mode
 	EmailVerification core.EmailVerification
 	SMTPAddr          string
+	SMTP              mail.SMTPConfig // filled when SMTPAddr is set
 	FrontendURL       string
 	InsecureCookies   bool
 	TrustedOrigins    []string
@@ -93,6 +107,11 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 		InsecureCookies:   getenv(VarInsecureCookies) == "1",
 	}
 	var errs []error
+	if s.SMTPAddr != "" {
+		if err := s.loadSMTP(getenv); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	switch s.Mode {
 	case ModeJWT, ModeToken, ModeSession, ModeAll:
 	default:
@@ -142,31 +161,79 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 
 // Apply sets the fields of cfg that the environment decides: the
 // authentication methods of the mode, the secret key, cookie security,
-// trusted origins and the email verification mode. In jwt mode it applies
-// the starters' recommended settings (design.md §5): cookies "access" and
-// "refresh" (HttpOnly, SameSite=Lax, Secure unless
-// RESTAUTH_INSECURE_COOKIES=1), access lifetime 15 minutes, refresh 7
-// days, rotation with reuse detection, expirations in login bodies.
-// Modes this build does not provide yet return an error.
+// trusted origins, email verification, the frontend URL of mail links and
+// the mailer (SMTP when RESTAUTH_SMTP_ADDR is set, else mails are printed
+// to stdout). In jwt mode it applies the starters' recommended settings
+// (design.md §5): cookies "access" and "refresh" (HttpOnly, SameSite=Lax,
+// Secure unless RESTAUTH_INSECURE_COOKIES=1), access lifetime 15 minutes,
+// refresh 7 days, rotation with reuse detection, expirations in login
+// bodies. Session and all modes need cfg.Session.Store set beforehand.
 func (s Settings) Apply(cfg *core.Config) error {
 	switch s.Mode {
 	case ModeToken:
 		cfg.Methods = []core.Method{core.MethodToken}
 	case ModeJWT:
 		cfg.Methods = []core.Method{core.MethodJWT}
-		cfg.JWT.AccessCookie = "access"
-		cfg.JWT.RefreshCookie = "refresh"
-		cfg.JWT.AccessLifetime = 15 * time.Minute
-		cfg.JWT.RefreshLifetime = 7 * 24 * time.Hour
-		cfg.JWT.ReturnExpiration = true
-		cfg.JWT.UpdateLastLogin = true
+		applyJWTDefaults(cfg)
+	case ModeSession:
+		cfg.Methods = []core.Method{core.MethodSession}
+	case ModeAll:
+		// The seed's combined example: JWT cookies for browsers, Token for
+		// mobile clients, sessions for admins; JWT first decides 401.
+		cfg.Methods = []core.Method{core.MethodJWT, core.MethodToken, core.MethodSession}
+		applyJWTDefaults(cfg)
 	default:
-		return fmt.Errorf("restauth: %s=%s is not available in this version; use %s=token or %s=jwt", VarMode, s.Mode, VarMode, VarMode)
+		return fmt.Errorf("restauth: %s=%q is not a mode", VarMode, s.Mode)
+	}
+	if usesSession(cfg) && cfg.Session.Store == nil {
+		return fmt.Errorf("restauth: %s=%s needs Config.Session.Store (the starters use sqlstore's SessionStore)", VarMode, s.Mode)
 	}
 	cfg.SecretKey = s.SecretKey
 	cfg.InsecureCookies = s.InsecureCookies
 	cfg.CSRF.TrustedOrigins = s.TrustedOrigins
 	cfg.EmailVerification = s.EmailVerification
+	cfg.Accounts.FrontendURL = s.FrontendURL
+	if s.SMTPAddr != "" {
+		m, err := mail.NewSMTP(s.SMTP)
+		if err != nil {
+			return fmt.Errorf("restauth: %s: %w", VarSMTPAddr, err)
+		}
+		cfg.Accounts.Mailer = m
+	} else {
+		cfg.Accounts.Mailer = mail.NewConsole(os.Stdout, cfg.Logger)
+	}
+	return nil
+}
+
+// applyJWTDefaults sets the starters' JWT settings.
+func applyJWTDefaults(cfg *core.Config) {
+	cfg.JWT.AccessCookie = "access"
+	cfg.JWT.RefreshCookie = "refresh"
+	cfg.JWT.AccessLifetime = 15 * time.Minute
+	cfg.JWT.RefreshLifetime = 7 * 24 * time.Hour
+	cfg.JWT.ReturnExpiration = true
+	cfg.JWT.UpdateLastLogin = true
+}
+
+// loadSMTP reads the optional SMTP variables.
+func (s *Settings) loadSMTP(getenv func(string) string) error {
+	host, _, err := net.SplitHostPort(s.SMTPAddr)
+	if err != nil {
+		return fmt.Errorf("%s=%q: want host:port", VarSMTPAddr, s.SMTPAddr)
+	}
+	security := mail.SecurityStartTLS
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		security = mail.SecurityNone
+	}
+	if v := getenv(VarSMTPSecurity); v != "" {
+		if security, err = mail.ParseSecurity(v); err != nil {
+			return fmt.Errorf("%s=%q: want none, starttls or tls", VarSMTPSecurity, v)
+		}
+	}
+	s.SMTP = mail.SMTPConfig{
+		Addr: s.SMTPAddr, From: or(getenv(VarSMTPFrom), "restauth <webmaster@localhost>"), Security: security,
+		Username: getenv(VarSMTPUser), Password: getenv(VarSMTPPassword),
+	}
 	return nil
 }
 
@@ -222,4 +289,13 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+func usesSession(cfg *core.Config) bool {
+	for _, m := range cfg.Methods {
+		if m == core.MethodSession {
+			return true
+		}
+	}
+	return false
 }

@@ -8,7 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gorilla/sessions"
+
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/mail"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -96,9 +99,13 @@ func TestApplyModes(t *testing.T) {
 		t.Errorf("jwt mode: %+v", cfg)
 	}
 	for _, m := range []Mode{ModeSession, ModeAll} {
-		if err := (Settings{Mode: m}).Apply(&core.Config{}); err == nil || !strings.Contains(err.Error(), "RESTAUTH_MODE="+string(m)) {
-			t.Errorf("%s: got %v", m, err)
+		if err := (Settings{Mode: m}).Apply(&core.Config{}); err == nil || !strings.Contains(err.Error(), "Session.Store") {
+			t.Errorf("%s without a session store: got %v", m, err)
 		}
+	}
+	cfg = core.Config{Session: core.SessionConfig{Store: sessions.NewCookieStore([]byte(strings.Repeat("x", 32)))}}
+	if err := (Settings{Mode: ModeAll}).Apply(&cfg); err != nil || len(cfg.Methods) != 3 || cfg.Methods[0] != core.MethodJWT || cfg.Methods[2] != core.MethodSession {
+		t.Errorf("all mode: %v %v", err, cfg.Methods)
 	}
 }
 
@@ -110,5 +117,51 @@ func TestSecretKeyPath(t *testing.T) {
 		if got := SecretKeyPath(url); got != want {
 			t.Errorf("%s → %s, want %s", url, got, want)
 		}
+	}
+}
+
+func TestSMTPSettings(t *testing.T) {
+	key := strings.Repeat("k", 40)
+	load := func(extra map[string]string) (Settings, error) {
+		m := map[string]string{VarSecretKey: key}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return Load(env(m), ModeToken, nil)
+	}
+	s, err := load(map[string]string{VarSMTPAddr: "127.0.0.1:2525"})
+	if err != nil || s.SMTP.Security != mail.SecurityNone || s.SMTP.From == "" {
+		t.Errorf("loopback: %+v %v", s.SMTP, err)
+	}
+	s, err = load(map[string]string{VarSMTPAddr: "smtp.example.com:587", VarSMTPUser: "u", VarSMTPPassword: "p", VarSMTPFrom: "App <app@example.com>"})
+	if err != nil || s.SMTP.Security != mail.SecurityStartTLS || s.SMTP.Username != "u" || s.SMTP.From != "App <app@example.com>" {
+		t.Errorf("remote: %+v %v", s.SMTP, err)
+	}
+	s, err = load(map[string]string{VarSMTPAddr: "smtp.example.com:465", VarSMTPSecurity: "tls"})
+	if err != nil || s.SMTP.Security != mail.SecurityImplicitTLS {
+		t.Errorf("tls: %+v %v", s.SMTP, err)
+	}
+	if _, err := load(map[string]string{VarSMTPAddr: "smtp.example.com:25", VarSMTPSecurity: "maybe"}); err == nil {
+		t.Error("bad security accepted")
+	}
+	if _, err := load(map[string]string{VarSMTPAddr: "no-port"}); err == nil {
+		t.Error("address without port accepted")
+	}
+
+	var cfg core.Config
+	s, _ = load(map[string]string{VarSMTPAddr: "127.0.0.1:2525"})
+	if err := s.Apply(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := cfg.Accounts.Mailer.(*mail.SMTPMailer); !ok || cfg.Accounts.FrontendURL != "http://127.0.0.1:8000" {
+		t.Errorf("mailer %T, frontend %q", cfg.Accounts.Mailer, cfg.Accounts.FrontendURL)
+	}
+	s, _ = load(nil)
+	cfg = core.Config{}
+	if err := s.Apply(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := cfg.Accounts.Mailer.(*mail.ConsoleMailer); !ok {
+		t.Errorf("without SMTP: mailer %T, want the console", cfg.Accounts.Mailer)
 	}
 }

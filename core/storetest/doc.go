@@ -23,4 +23,22 @@
 // every other one gets core.ErrRefreshUsed). It runs when the store
 // implements core.RefreshStore and is skipped, with a message, when it
 // does not.
+//
+// RunSessionStore is the suite for server-side gorilla/sessions stores
+// (memstore.SessionStore, sqlstore's SessionStore): it drives them through
+// real requests and response recorders, moves a fake clock the stores
+// read, opens several stores on one backend to check that they share
+// sessions and logouts, and, when the backend can be broken, checks that
+// failures wrap core.ErrUnavailable:
+//
+//	func TestSessionStore(t *testing.T) {
+//		storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
+//			url := freshDatabase(t)
+//			return storetest.SessionBackend{
+//				Open: func(t *testing.T) sessions.Store {
+//					return openStore(t, url).SessionStore(sqlstore.WithSessionClock(now))
+//				},
+//			}
+//		})
+//	}
 package storetest

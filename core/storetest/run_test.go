@@ -3,6 +3,9 @@ package storetest_test
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/sessions"
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/memstore"
@@ -35,4 +38,13 @@ func TestRunWithoutRefreshStore(t *testing.T) {
 	if built != 1 {
 		t.Errorf("%d stores built for the Refresh group, want 1 (then skipped)", built)
 	}
+}
+
+// TestRunSessionStoreOnMemstore runs the session suite on the in-memory
+// session store, whose one instance is every "store" of a backend.
+func TestRunSessionStoreOnMemstore(t *testing.T) {
+	storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
+		s := memstore.NewSessionStore(memstore.WithSessionClock(now))
+		return storetest.SessionBackend{Open: func(*testing.T) sessions.Store { return s }}
+	})
 }

@@ -49,7 +49,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	}
 	defer store.Close()
 
-	cfg := core.Config{Store: store, Logger: logger}
+	// Server-side sessions in the same database (used in session and all
+	// modes); expired rows are swept every 10 minutes.
+	sessions := store.SessionStore()
+	defer sessions.StartCleanup(10 * time.Minute)()
+
+	cfg := core.Config{Store: store, Logger: logger, Session: core.SessionConfig{Store: sessions}}
 	if err := settings.Apply(&cfg); err != nil {
 		return err
 	}

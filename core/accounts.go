@@ -1,0 +1,86 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/restauth/restauth/core/djangosign"
+	"github.com/restauth/restauth/core/mail"
+)
+
+// accountService holds the signers of the account flows.
+type accountService struct {
+	reset  *djangosign.ResetTokens // allauth's email-aware reset tokens
+	signer *djangosign.Signer      // allauth's HMAC confirmation keys
+}
+
+func newAccountService(cfg Config) (*accountService, error) {
+	reset, err := djangosign.NewResetTokens(cfg.SecretKey,
+		djangosign.WithTimeout(cfg.Accounts.PasswordResetTimeout), djangosign.WithAllauth(), djangosign.WithClock(cfg.Now))
+	if err != nil {
+		return nil, fmt.Errorf("restauth: invalid config: reset tokens: %w", err)
+	}
+	signer, err := djangosign.NewSigner(cfg.SecretKey, djangosign.AllauthSalt, djangosign.WithClock(cfg.Now))
+	if err != nil {
+		return nil, fmt.Errorf("restauth: invalid config: confirmation keys: %w", err)
+	}
+	return &accountService{reset: reset, signer: signer}, nil
+}
+
+// registrationEnabled reports whether registration/ is mounted.
+func (a *Auth) registrationEnabled() bool {
+	ac := a.cfg.Accounts
+	return !ac.DisableRegistration && (ac.Mailer != nil || a.cfg.EmailVerification == VerifyNone)
+}
+
+// resetUser is what a reset token is bound to: the password hash, the last
+// login and the addresses, so the token dies when any of them changes.
+func resetUser(u *User) djangosign.ResetUser {
+	return djangosign.ResetUser{PK: u.ID, PasswordHash: u.PasswordHash, LastLogin: u.LastLogin, Email: u.Email}
+}
+
+// link fills a URL template's {name} placeholders with path-escaped values.
+func link(template string, kv ...string) string {
+	pairs := make([]string, 0, len(kv))
+	for i := 0; i+1 < len(kv); i += 2 {
+		pairs = append(pairs, "{"+kv[i]+"}", url.PathEscape(kv[i+1]))
+	}
+	return strings.NewReplacer(pairs...).Replace(template)
+}
+
+// sendMail renders and sends one account mail to u's stored address. A
+// failure is logged (never with the link) and not returned: the answer to
+// the client must not depend on delivery (Django CVE-2024-45231).
+func (a *Auth) sendMail(ctx context.Context, template string, u *User, data mail.Data) {
+	ac := a.cfg.Accounts
+	data.SiteName = ac.SiteName
+	if fu, err := url.Parse(ac.FrontendURL); err == nil {
+		data.SiteDomain = fu.Host
+	}
+	data.Username, data.Email, data.FirstName, data.LastName = u.Username, u.Email, u.FirstName, u.LastName
+	subject, text, html, err := ac.Templates.Render(template, data)
+	if err == nil {
+		err = ac.Mailer.Send(ctx, mail.Message{To: u.Email, Subject: subject, Text: text, HTML: html})
+	}
+	if err != nil {
+		a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: sending mail failed",
+			slog.String("template", template), slog.Int64("user_id", u.ID), slog.String("error", err.Error()))
+		return
+	}
+	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: mail sent",
+		slog.String("event", "mail"), slog.String("template", template), slog.Int64("user_id", u.ID))
+}
+
+// sendConfirmation mails u a verification link for its email.
+func (a *Auth) sendConfirmation(ctx context.Context, u *User) {
+	if u.Email == "" || a.cfg.Accounts.Mailer == nil {
+		return
+	}
+	key := a.accounts.signer.DumpsInt(u.ID)
+	a.sendMail(ctx, mail.TemplateEmailConfirmation, u, mail.Data{
+		Key: key, ActivateURL: link(a.cfg.Accounts.VerifyEmailURL, "key", key),
+	})
+}

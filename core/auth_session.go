@@ -1,0 +1,159 @@
+package core
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/sessions"
+)
+
+// Session value keys, as Django names them where it has one.
+const (
+	sessionUserID  = "_auth_user_id"
+	sessionHash    = "_auth_user_hash"
+	sessionCreated = "_auth_created"
+	sessionSeen    = "_auth_seen"
+)
+
+// sessionTouchInterval limits how often a busy session is re-saved to push
+// its idle deadline: once a minute, not on every request.
+const sessionTouchInterval = time.Minute
+
+// SessionAuthenticator is DRF's SessionAuthentication over a server-side
+// sessions.Store: the session must belong to an active user, be within its
+// idle and absolute timeouts, and carry the hash of the user's current
+// password and token epoch (Django's session auth hash), so that a password
+// change, a reset or a deactivation elsewhere ends it. Unsafe requests
+// authenticated by a session must pass CSRF. It has no challenge.
+type SessionAuthenticator struct {
+	auth *Auth
+}
+
+// Challenge implements Authenticator: none, so failures are 403.
+func (s *SessionAuthenticator) Challenge() string { return "" }
+
+// Authenticate implements Authenticator. An absent, unknown, expired or
+// invalidated session is anonymous (not handled); a failing store is a
+// 503, never anonymous.
+func (s *SessionAuthenticator) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
+	a := s.auth
+	if _, err := r.Cookie(a.cfg.Session.CookieName); err != nil {
+		return nil, nil
+	}
+	sess, err := a.cfg.Session.Store.Get(r, a.cfg.Session.CookieName)
+	if err != nil {
+		if errors.Is(err, ErrUnavailable) {
+			return nil, err
+		}
+		return nil, nil // tampered or undecodable: no session
+	}
+	if sess.IsNew {
+		return nil, nil
+	}
+	uid, _ := sess.Values[sessionUserID].(int64)
+	created, _ := sess.Values[sessionCreated].(int64)
+	seen, _ := sess.Values[sessionSeen].(int64)
+	hash, _ := sess.Values[sessionHash].(string)
+	now := a.cfg.Now()
+	if uid == 0 || now.Sub(time.Unix(created, 0)) > a.cfg.Session.AbsoluteTimeout ||
+		now.Sub(time.Unix(seen, 0)) > a.cfg.Session.IdleTimeout {
+		return nil, nil
+	}
+	user, err := a.cfg.Store.UserByID(r.Context(), uid)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if !user.IsActive || !hmac.Equal([]byte(hash), []byte(a.sessionAuthHash(user))) {
+		return nil, nil
+	}
+	if err := a.CheckCSRF(r); err != nil {
+		return nil, err
+	}
+	if now.Sub(time.Unix(seen, 0)) > sessionTouchInterval {
+		sess.Values[sessionSeen] = now.Unix()
+		sess.Options = a.sessionOptions()
+		switch err := sess.Save(r, w); {
+		case errors.Is(err, ErrNotFound):
+			return nil, nil // logged out (elsewhere) since it was loaded
+		case err != nil:
+			return nil, unavailable(err)
+		}
+	}
+	return &Principal{User: user, Method: MethodSession, Credential: sess.ID}, nil
+}
+
+// sessionAuthHash binds a session to the user's password hash and token
+// epoch (Django's get_session_auth_hash), keyed by the secret.
+func (a *Auth) sessionAuthHash(u *User) string {
+	key := sha256.Sum256(append([]byte("restauth.session.auth-hash"), a.cfg.SecretKey...))
+	m := hmac.New(sha256.New, key[:])
+	m.Write([]byte(u.PasswordHash))
+	m.Write([]byte{0})
+	m.Write([]byte(strconv.FormatInt(u.TokenEpoch, 10)))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// sessionOptions are the session cookie's attributes.
+func (a *Auth) sessionOptions() *sessions.Options {
+	return &sessions.Options{
+		Path: "/", Domain: a.cfg.CookieDomain, MaxAge: int(a.cfg.Session.AbsoluteTimeout / time.Second),
+		Secure: !a.cfg.InsecureCookies, HttpOnly: true, SameSite: a.cfg.CookieSameSite,
+	}
+}
+
+// startSession logs user in with a brand-new session: any session the
+// request carried is deleted first and the new one gets a fresh ID, so a
+// planted or pre-login session ID never becomes authenticated (fixation).
+func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, user *User) error {
+	store, name := a.cfg.Session.Store, a.cfg.Session.CookieName
+	if err := a.endSession(w, r); err != nil {
+		return err
+	}
+	sess, err := store.New(r, name)
+	if err != nil && errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	if sess == nil {
+		sess = sessions.NewSession(store, name)
+	}
+	now := a.cfg.Now().Unix()
+	sess.ID, sess.IsNew = "", true
+	sess.Values = map[interface{}]interface{}{
+		sessionUserID: user.ID, sessionHash: a.sessionAuthHash(user), sessionCreated: now, sessionSeen: now,
+	}
+	sess.Options = a.sessionOptions()
+	if err := store.Save(r, w, sess); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// endSession deletes the session the request carries, if any, and always
+// expires the session cookie (dj-rest-auth's logout does).
+func (a *Auth) endSession(w http.ResponseWriter, r *http.Request) error {
+	store, name := a.cfg.Session.Store, a.cfg.Session.CookieName
+	if _, err := r.Cookie(name); err == nil {
+		sess, err := store.Get(r, name)
+		if err != nil && errors.Is(err, ErrUnavailable) {
+			return err
+		}
+		if err == nil && !sess.IsNew {
+			sess.Options = a.sessionOptions()
+			sess.Options.MaxAge = -1
+			if err := store.Save(r, w, sess); err != nil && !errors.Is(err, ErrNotFound) {
+				return unavailable(err)
+			}
+			return nil
+		}
+	}
+	a.deleteCookie(w, cookieSpec{name: name, path: "/", httpOnly: true})
+	return nil
+}

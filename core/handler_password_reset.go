@@ -1,0 +1,106 @@
+package core
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/restauth/restauth/core/djangosign"
+	"github.com/restauth/restauth/core/mail"
+	"github.com/restauth/restauth/core/password"
+)
+
+// servePasswordReset is POST password/reset/: always 200 with the same
+// body for a valid address, whether or not an account has it; an active
+// user with a usable password gets a mail at the STORED address with a
+// link built from Accounts.PasswordResetURL (never from the Host header),
+// carrying allauth's base36 uid and email-aware token.
+func (a *Auth) servePasswordReset(req *request) error {
+	ctx := req.r.Context()
+	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
+	if err != nil {
+		return err
+	}
+	f := NewForm(body, a.msgs)
+	email, _ := f.String(StringField{Name: "email", Required: true, Email: true})
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u, err := a.cfg.Store.UserByEmail(ctx, email)
+	switch {
+	case err == nil && u.IsActive && password.IsUsable(u.PasswordHash):
+		uid, token := djangosign.EncodeUIDBase36(u.ID), a.accounts.reset.Make(resetUser(u))
+		a.sendMail(ctx, mail.TemplatePasswordReset, u, mail.Data{
+			UID: uid, Token: token, PasswordResetURL: link(a.cfg.Accounts.PasswordResetURL, "uid", uid, "token", token),
+		})
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return unavailable(err)
+	}
+	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordResetSent)})
+	return nil
+}
+
+// servePasswordResetConfirm is POST password/reset/confirm/: uid and token
+// from the mailed link, and the new password twice. A bad uid is
+// {"uid":["Invalid value"]}, a bad, expired or used token
+// {"token":["Invalid value"]} (checked before the new password, so a weak
+// password never reveals whether a token was valid); then the mismatch and
+// validator messages go under new_password2. Success sets the password and
+// revokes every credential of the user; the token dies with the old hash.
+func (a *Auth) servePasswordResetConfirm(req *request) error {
+	ctx := req.r.Context()
+	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
+	if err != nil {
+		return err
+	}
+	f := NewForm(body, a.msgs)
+	pw1, _ := f.String(StringField{Name: "new_password1", Required: true, MaxLength: maxPasswordFieldLength})
+	pw2, _ := f.String(StringField{Name: "new_password2", Required: true, MaxLength: maxPasswordFieldLength})
+	uid, _ := f.String(StringField{Name: "uid", Required: true})
+	token, _ := f.String(StringField{Name: "token", Required: true})
+	if err := f.Err(); err != nil {
+		return err
+	}
+	invalid := func(field string) error {
+		f.AddError(field, a.msgs.Text(MsgInvalidLinkValue))
+		return f.Err()
+	}
+	id, err := djangosign.DecodeUIDBase36(uid)
+	if err != nil {
+		return invalid("uid")
+	}
+	u, err := a.cfg.Store.UserByID(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return invalid("uid")
+	}
+	if err != nil {
+		return unavailable(err)
+	}
+	if !a.accounts.reset.Check(resetUser(u), token) {
+		return invalid("token")
+	}
+	if pw1 != pw2 {
+		f.AddError("new_password2", a.msgs.Text(MsgPasswordMismatch))
+		return f.Err()
+	}
+	for _, msg := range a.ValidatePassword(pw2, u) {
+		f.AddError("new_password2", msg)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	hash, err := a.hashPassword(ctx, pw2, "new_password2")
+	if err != nil {
+		return err
+	}
+	if err := a.cfg.Store.SetPassword(ctx, u.ID, hash); err != nil {
+		return storeErr(err)
+	}
+	if err := a.RevokeCredentials(ctx, u.ID, nil); err != nil {
+		return err
+	}
+	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: password reset",
+		slog.String("event", "password_reset"), slog.Int64("user_id", u.ID))
+	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordResetComplete)})
+	return nil
+}

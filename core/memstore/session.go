@@ -1,0 +1,197 @@
+package memstore
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"github.com/restauth/restauth/core/sessionkit"
+)
+
+// SessionStore is a server-side gorilla/sessions Store held in memory, for
+// tests and single-instance deployments: sessions are lost on restart and
+// not shared between processes (use sqlstore's SessionStore for that). It
+// is safe for concurrent use. The zero value is not usable; call
+// NewSessionStore.
+//
+// The cookie carries only the session ID, Django-style: 32 characters
+// from [a-z0-9] drawn with crypto/rand (about 165 bits). It is not signed:
+// the ID cannot be guessed and only the server-side data counts. A cookie
+// value without exactly that shape is never looked up.
+//
+//   - New returns the session named by the request's cookie if it exists
+//     and has not expired (IsNew false, its ID and Values). Otherwise it
+//     returns a new session: ID "", IsNew true, empty Values. An ID the
+//     store does not know, expired or malformed, is never adopted
+//     (session fixation). Options are a copy of the store's Options. New
+//     never returns an error here; an unknown session is not one, and
+//     stored data that no longer decodes (a type no longer
+//     gob.Register-ed) reads as no session, as Django does with corrupted
+//     session data.
+//   - Get is New cached per request by sessions.GetRegistry: two calls
+//     with one request and name return the same *sessions.Session.
+//   - Save with Options.MaxAge < 0 deletes the session (if it has an ID),
+//     sets its ID to "" and writes a deletion cookie (Max-Age=0). Deleting
+//     a missing session is not an error.
+//   - Save otherwise stores the Values, to expire MaxAge seconds later by
+//     the store's clock (MaxAge 0, a browser-session cookie: the store's
+//     Options.MaxAge, or DefaultSessionMaxAge if that is not positive), and
+//     writes the cookie sessions.NewCookie(name, ID, Options). A session
+//     with ID "" gets a fresh ID: to rotate the ID at login, Save the old
+//     session with MaxAge -1 (deleting it is the caller's job), then Save
+//     it again with a positive MaxAge. A session with an ID is updated
+//     only while it exists and has not expired: if it was deleted (a
+//     logout, possibly by another request) or expired since it was loaded,
+//     Save returns an error wrapping core.ErrNotFound, writes nothing and
+//     does not bring it back.
+//
+// Values are encoded with encoding/gob as map[interface{}]interface{}, so
+// every custom type stored in them must be gob.Register-ed (restauth
+// itself stores int64 and string values). Values that gob cannot encode,
+// or whose encoding is larger than the size limit (DefaultSessionMaxSize
+// unless WithSessionMaxSize), make Save fail with an error wrapping
+// core.ErrInvalidValue; nothing is stored and no cookie is written.
+// Loaded values are private copies: changing them changes nothing stored
+// until Save.
+//
+// A session expires when the store's clock (WithSessionClock) reaches its
+// expiry; it is treated as absent from then on, even before Cleanup deletes it.
+type SessionStore struct {
+	// Options are the cookie attributes every new or loaded session starts
+	// with (a copy each time), and their MaxAge the default lifetime in
+	// seconds. Defaults: Path "/", MaxAge 1209600 (two weeks), Secure,
+	// HttpOnly, SameSite Lax. Set them before the store is used; a nil
+	// Options means the defaults.
+	Options *sessions.Options
+
+	now     func() time.Time
+	maxSize int
+
+	mu       sync.RWMutex
+	sessions map[string]storedSession // by ID
+}
+
+// storedSession is one session: its encoded values and its expiry in Unix
+// microseconds.
+type storedSession struct {
+	data    []byte
+	expires int64
+}
+
+var _ sessions.Store = (*SessionStore)(nil)
+
+// NewSessionStore returns an empty store with the default Options,
+// configured by opts.
+func NewSessionStore(opts ...SessionOption) *SessionStore {
+	s := &SessionStore{
+		Options:  defaultSessionOptions(),
+		now:      time.Now,
+		maxSize:  DefaultSessionMaxSize,
+		sessions: make(map[string]storedSession),
+	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
+}
+
+// Get implements sessions.Store: New, cached for the request by
+// sessions.GetRegistry.
+func (s *SessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return sessions.GetRegistry(r).Get(s, name)
+}
+
+// New implements sessions.Store; see SessionStore for the semantics. It
+// never returns a nil session.
+func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	session := sessions.NewSession(s, name)
+	session.Options = s.options()
+	session.IsNew = true
+	id, ok := sessionkit.RequestID(r, name)
+	if !ok {
+		return session, nil
+	}
+	now := s.now().UnixMicro()
+	s.mu.RLock()
+	e, found := s.sessions[id]
+	s.mu.RUnlock()
+	if !found || e.expires <= now {
+		return session, nil
+	}
+	values, err := sessionkit.DecodeValues(e.data)
+	if err != nil {
+		return session, nil // corrupted: no session, as Django
+	}
+	session.ID, session.Values, session.IsNew = id, values, false
+	return session, nil
+}
+
+// Save implements sessions.Store; see SessionStore for the semantics. A
+// session without Options gets a copy of the store's.
+func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, session *sessions.Session) error {
+	if err := checkCookieName(session.Name()); err != nil {
+		return err
+	}
+	if session.Options == nil {
+		session.Options = s.options()
+	}
+	if session.Options.MaxAge < 0 {
+		if session.ID != "" {
+			s.mu.Lock()
+			delete(s.sessions, session.ID)
+			s.mu.Unlock()
+		}
+		session.ID = ""
+		http.SetCookie(w, sessions.NewCookie(session.Name(), "", session.Options))
+		return nil
+	}
+	data, err := sessionkit.EncodeValues(session.Values, s.maxSize)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	e := storedSession{data: data, expires: sessionkit.Expiry(now, s.lifetime(session.Options))}
+	id := session.ID
+	s.mu.Lock()
+	if id == "" {
+		for id == "" || s.exists(id) {
+			id = sessionkit.NewID()
+		}
+	} else if old, ok := s.sessions[id]; !ok || old.expires <= now.UnixMicro() {
+		s.mu.Unlock()
+		return errSessionGone
+	}
+	s.sessions[id] = e
+	s.mu.Unlock()
+	session.ID = id
+	http.SetCookie(w, sessions.NewCookie(session.Name(), id, session.Options))
+	return nil
+}
+
+// exists reports whether id is stored, expired or not; s.mu is held.
+func (s *SessionStore) exists(id string) bool {
+	_, ok := s.sessions[id]
+	return ok
+}
+
+// options returns a copy of the store's Options (the defaults if nil).
+func (s *SessionStore) options() *sessions.Options {
+	if s.Options == nil {
+		return defaultSessionOptions()
+	}
+	o := *s.Options
+	return &o
+}
+
+// lifetime is how many seconds a session saved with o lives.
+func (s *SessionStore) lifetime(o *sessions.Options) int {
+	switch {
+	case o.MaxAge > 0:
+		return o.MaxAge
+	case s.Options != nil && s.Options.MaxAge > 0:
+		return s.Options.MaxAge
+	}
+	return DefaultSessionMaxAge
+}

@@ -1,0 +1,176 @@
+package sqlstore
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/sessionkit"
+	"github.com/restauth/restauth/core/storetest"
+)
+
+// sessionBackend opens session stores on the database at url, each on a
+// Store of its own (a process of its own); Break closes them all.
+func sessionBackend(url string, now func() time.Time) storetest.SessionBackend {
+	var opened []*Store
+	return storetest.SessionBackend{
+		Open: func(t *testing.T) sessions.Store {
+			s := openStore(t, url)
+			opened = append(opened, s)
+			return s.SessionStore(WithSessionClock(now))
+		},
+		Break: func(t *testing.T) {
+			for _, s := range opened {
+				if err := s.Close(); err != nil {
+					t.Fatalf("Close: %v", err)
+				}
+			}
+		},
+	}
+}
+
+// TestSessionStore runs the session suite on every available database,
+// with two Stores (two connection pools) on one database as two instances.
+func TestSessionStore(t *testing.T) {
+	for _, db := range testDBs() {
+		t.Run(db.name, func(t *testing.T) {
+			db.requireServer(t)
+			storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
+				return sessionBackend(db.url(t), now)
+			})
+		})
+	}
+}
+
+// TestSessionStoreSQLiteMemory runs the suite on "sqlite::memory:", whose
+// pool is its single connection: instances are SessionStores of one Store.
+func TestSessionStoreSQLiteMemory(t *testing.T) {
+	storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
+		s := openStore(t, "sqlite::memory:")
+		return storetest.SessionBackend{
+			Open:  func(*testing.T) sessions.Store { return s.SessionStore(WithSessionClock(now)) },
+			Break: func(*testing.T) { s.Close() },
+		}
+	})
+}
+
+// TestSessionStoreMySQLWithoutFoundRows runs the suite on a pool without
+// clientFoundRows, built with New: an update that changes nothing reports
+// zero rows, which must not read as a deleted session.
+func TestSessionStoreMySQLWithoutFoundRows(t *testing.T) {
+	requireEnv(t, envMySQL)
+	storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
+		tg, err := parseURL(mysqlURL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := tg.mysqlConfig.Clone()
+		cfg.ClientFoundRows = false
+		db, err := sqlx.Open("mysql", cfg.FormatDSN())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		s, err := New(db, MySQL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		return storetest.SessionBackend{
+			Open:  func(*testing.T) sessions.Store { return s.SessionStore(WithSessionClock(now)) },
+			Break: func(*testing.T) { db.Close() },
+		}
+	})
+}
+
+// TestSessionCorruptData: a row whose data no longer decodes reads as no
+// session, without an error, on every database.
+func TestSessionCorruptData(t *testing.T) {
+	for _, db := range testDBs() {
+		t.Run(db.name, func(t *testing.T) {
+			db.requireServer(t)
+			s := openStore(t, db.url(t))
+			ss := s.SessionStore()
+			id := sessionkit.NewID()
+			if _, err := s.DB().ExecContext(t.Context(), s.q.insertSession, id, []byte("not gob"), sessionkit.Expiry(time.Now(), 60)); err != nil {
+				t.Fatal(err)
+			}
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.AddCookie(&http.Cookie{Name: "sessionid", Value: id})
+			sess, err := ss.New(r, "sessionid")
+			if err != nil || !sess.IsNew || sess.ID != "" {
+				t.Errorf("New over corrupt data = IsNew %v, ID %q, %v; want a new session, no error", sess.IsNew, sess.ID, err)
+			}
+		})
+	}
+}
+
+// TestSessionCleanupErrorHandler: StartCleanup reports the errors of its
+// periodic Cleanup to the handler.
+func TestSessionCleanupErrorHandler(t *testing.T) {
+	s := openStore(t, sqliteURL(t))
+	errs := make(chan error, 100)
+	ss := s.SessionStore(WithSessionCleanupErrorHandler(func(err error) { errs <- err }))
+	s.Close()
+	stop := ss.StartCleanup(time.Millisecond)
+	defer stop()
+	select {
+	case err := <-errs:
+		if !errors.Is(err, core.ErrUnavailable) {
+			t.Errorf("reported %v, want core.ErrUnavailable", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no cleanup error reported within 10s")
+	}
+}
+
+// TestWrapUnavailable: every database error wraps core.ErrUnavailable and
+// keeps its cause.
+func TestWrapUnavailable(t *testing.T) {
+	cause := errors.New("connection refused")
+	err := wrap("user by id", cause)
+	if !errors.Is(err, core.ErrUnavailable) || !errors.Is(err, cause) {
+		t.Errorf("wrap = %v, want core.ErrUnavailable and the cause", err)
+	}
+	if got, want := err.Error(), "sqlstore: user by id: connection refused"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// TestSessionStoreUsesStore: the session table comes with Open's
+// migrations and the options apply.
+func TestSessionStoreOptions(t *testing.T) {
+	s := openStore(t, sqliteURL(t))
+	ss := s.SessionStore(WithSessionCookieOptions(sessions.Options{Path: "/api", MaxAge: 60}), WithSessionMaxSize(100))
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	sess, err := ss.New(r, "sessionid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Options.Path != "/api" || sess.Options.MaxAge != 60 || sess.Options.HttpOnly {
+		t.Errorf("Options = %+v, want the configured ones", *sess.Options)
+	}
+	sess.Values["big"] = string(make([]byte, 200))
+	if err := ss.Save(r, httptest.NewRecorder(), sess); !errors.Is(err, ErrSessionTooLarge) {
+		t.Errorf("Save over WithSessionMaxSize(100) = %v, want ErrSessionTooLarge", err)
+	}
+	delete(sess.Values, "big")
+	if err := ss.Save(r, httptest.NewRecorder(), sess); err != nil {
+		t.Fatal(err)
+	}
+	var expires int64
+	if err := s.DB().GetContext(t.Context(), &expires, "SELECT expires FROM restauth_session WHERE id = ?", sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(fromMicros(expires)); d < 50*time.Second || d > 70*time.Second {
+		t.Errorf("stored expiry in %v, want about 60s", d)
+	}
+}
