@@ -1,5 +1,7 @@
 package core
 
+import "net/netip"
+
 // Auth is the restauth service: configured once with New, safe for
 // concurrent use, and shared by every request. Framework adapters mount its
 // Routes and wrap its Guard as middleware; plain net/http apps use Handler
@@ -12,6 +14,7 @@ type Auth struct {
 	accounts *accountService      // nil without a SecretKey
 	endpoint map[string]*endpoint // route path (relative, with trailing slash) → endpoint
 	routes   []Route
+	proxies  []netip.Prefix // Throttle.TrustedProxies, parsed
 }
 
 // New validates cfg, fills in defaults and returns a ready service.
@@ -25,6 +28,7 @@ func New(cfg Config) (*Auth, error) {
 		return nil, err
 	}
 	a := &Auth{cfg: cfg, msgs: NewMessages(cfg.Messages)}
+	a.proxies, _ = cfg.Throttle.trustedProxies() // validated above
 	if cfg.uses(MethodJWT) {
 		if a.jwt, err = newJWTService(cfg); err != nil {
 			return nil, err

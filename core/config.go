@@ -93,6 +93,10 @@ type Config struct {
 	// reset, and the mails they send. See AccountConfig.
 	Accounts AccountConfig
 
+	// Throttle configures rate limits and which proxies' forwarded headers
+	// are trusted for the client IP. See ThrottleConfig.
+	Throttle ThrottleConfig
+
 	// Session configures session authentication (MethodSession). See
 	// SessionConfig.
 	Session SessionConfig
@@ -181,6 +185,7 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	c.JWT = c.JWT.withDefaults(c)
 	c.Session = c.Session.withDefaults()
+	c.Throttle = c.Throttle.withDefaults()
 	c.Accounts = c.Accounts.withDefaults(c)
 	c.CSRF = c.CSRF.withDefaults()
 	if c.LoginField == "" {
@@ -264,6 +269,7 @@ func (c Config) validate() error {
 		errs = append(errs, c.Session.validate(c)...)
 	}
 	errs = append(errs, c.CSRF.validate()...)
+	errs = append(errs, c.Throttle.validate()...)
 	errs = append(errs, c.Accounts.validate(c)...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("restauth: invalid config: %w", err)

@@ -26,7 +26,20 @@ func (a *Auth) serveLogin(req *request) error {
 	if err != nil {
 		return err
 	}
+	account := "u:" + CanonicalUsername(in.username)
+	if in.email != "" {
+		account = "e:" + CanonicalEmail(in.email)
+	}
+	if err := a.hit(req.r, a.cfg.Throttle.LoginPerIP, "login-ip", a.ClientIP(req.r).String()); err != nil {
+		return err
+	}
+	if err := a.blocked(req.r, a.cfg.Throttle.LoginFailuresPerAccount, "login-account", account); err != nil {
+		return err
+	}
 	user, err := a.checkCredentials(req.r.Context(), in)
+	if isBadCredentials(err) {
+		a.count(req.r, a.cfg.Throttle.LoginFailuresPerAccount, "login-account", account)
+	}
 	if err != nil {
 		return err
 	}
@@ -206,4 +219,11 @@ func (a *Auth) logLogin(ctx context.Context, level slog.Level, msg string, userI
 		attrs = append(attrs, slog.String("reason", reason))
 	}
 	a.cfg.Logger.LogAttrs(ctx, level, "restauth: "+msg, attrs...)
+}
+
+// isBadCredentials reports the generic login failure, the one that counts
+// toward the per-account limit.
+func isBadCredentials(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusBadRequest && len(e.Fields) == 1 && e.Fields[0].Field == "non_field_errors"
 }

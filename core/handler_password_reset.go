@@ -26,6 +26,9 @@ func (a *Auth) servePasswordReset(req *request) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
+	if err := a.throttleMail(req.r, "reset", email); err != nil {
+		return err
+	}
 	u, err := a.cfg.Store.UserByEmail(ctx, email)
 	switch {
 	case err == nil && u.IsActive && password.IsUsable(u.PasswordHash):

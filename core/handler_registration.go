@@ -21,6 +21,9 @@ import (
 // with the same 400.
 func (a *Auth) serveRegistration(req *request) error {
 	ctx := req.r.Context()
+	if err := a.hit(req.r, a.cfg.Throttle.RegisterPerIP, "register-ip", a.ClientIP(req.r).String()); err != nil {
+		return err
+	}
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
 	if err != nil {
 		return err
@@ -154,6 +157,9 @@ func (a *Auth) serveResendEmail(req *request) error {
 	f := NewForm(body, a.msgs)
 	email, _ := f.String(StringField{Name: "email", Required: true, Email: true})
 	if err := f.Err(); err != nil {
+		return err
+	}
+	if err := a.throttleMail(req.r, "resend", email); err != nil {
 		return err
 	}
 	u, err := a.cfg.Store.UserByEmail(ctx, email)

@@ -70,6 +70,9 @@ type refreshBody struct {
 // again revokes its whole family (reuse detection), unless it comes back
 // within JWTConfig.ReuseGrace.
 func (a *Auth) serveTokenRefresh(req *request) error {
+	if err := a.hit(req.r, a.cfg.Throttle.RefreshPerIP, "refresh-ip", a.ClientIP(req.r).String()); err != nil {
+		return err
+	}
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
 	if err != nil {
 		return err

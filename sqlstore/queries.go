@@ -50,6 +50,8 @@ type queries struct {
 	sessionLive           string
 	deleteSession         string
 	deleteExpiredSessions string
+
+	throttleUpsert, throttleCount, throttlePrune string
 }
 
 // newQueries returns the native restauth_* layout for d.
@@ -93,5 +95,11 @@ func newQueries(d Dialect) queries {
 	q.sessionLive = bind(sqlSessionLive)
 	q.deleteSession = bind(sqlDeleteSession)
 	q.deleteExpiredSessions = bind(sqlDeleteExpiredSessions)
+	q.throttleUpsert = bind(sqlThrottleUpsert)
+	if d == MySQL {
+		q.throttleUpsert = bind(sqlThrottleUpsertMySQL)
+	}
+	q.throttleCount = bind(sqlThrottleCount)
+	q.throttlePrune = bind(sqlThrottlePrune)
 	return q
 }

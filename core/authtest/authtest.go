@@ -65,6 +65,7 @@ func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) co
 		{"JWTTokenEndpoints", s.testJWTTokenEndpoints},
 		{"JWTLogout", s.testJWTLogout},
 		{"JWTInterop", s.testJWTInterop},
+		{"Throttling", s.testThrottling},
 		{"Sessions", s.testSessions},
 		{"Combined", s.testCombined},
 	} {

@@ -19,13 +19,14 @@ const defaultPassword = "Secret-pass-123"
 // env is one running server with its own store: the unit of isolation of
 // the suite.
 type env struct {
-	auth   *core.Auth
-	store  core.Store               // the store the server uses
-	hashes *password.CountingHasher // the policy's preferred hasher
-	logs   *logBuffer               // what core logged
-	srv    *httptest.Server
-	client *http.Client
-	prefix string
+	secrets *secretList // values that must never appear in the log
+	auth    *core.Auth
+	store   core.Store               // the store the server uses
+	hashes  *password.CountingHasher // the policy's preferred hasher
+	logs    *logBuffer               // what core logged
+	srv     *httptest.Server
+	client  *http.Client
+	prefix  string
 }
 
 // newEnv starts a server on a fresh store. opts adjust the config after
@@ -51,6 +52,9 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 		Passwords: policy,
 		Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
+	// Rate limits have their own group; elsewhere they would trip on the
+	// suite's many requests from one address.
+	cfg.Throttle.Disabled = true
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -60,21 +64,24 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
+	secrets := &secretList{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("core log:\n%s", logs.String())
 		}
 	})
+	t.Cleanup(func() { secrets.wantAbsentFrom(t, logs.String()) })
 	client := srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &env{
-		auth:   auth,
-		store:  cfg.Store,
-		hashes: hashes,
-		logs:   logs,
-		srv:    srv,
-		client: client,
-		prefix: auth.Prefix(),
+		secrets: secrets,
+		auth:    auth,
+		store:   cfg.Store,
+		hashes:  hashes,
+		logs:    logs,
+		srv:     srv,
+		client:  client,
+		prefix:  auth.Prefix(),
 	}
 }
 
@@ -106,7 +113,9 @@ func (e *env) createUser(t *testing.T, nu core.NewUser) *core.User {
 // login logs in with username and password and returns the token key.
 func (e *env) login(t *testing.T, username, pw string) string {
 	t.Helper()
-	return e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", username, "password", pw)).wantKey(t)
+	key := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", username, "password", pw)).wantKey(t)
+	e.secrets.add(key)
+	return key
 }
 
 // logBuffer collects core's log output; safe for concurrent writers.

@@ -82,6 +82,7 @@ func (e *env) loginJWT(t *testing.T, username string) jwtLogin {
 	if c := l.cookies["csrftoken"]; c != nil {
 		l.csrf = c.Value
 	}
+	e.secrets.add(l.access, l.refresh, l.csrf)
 	return l
 }
 

@@ -54,7 +54,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	sessions := store.SessionStore()
 	defer sessions.StartCleanup(10 * time.Minute)()
 
-	cfg := core.Config{Store: store, Logger: logger, Session: core.SessionConfig{Store: sessions}}
+	// Rate-limit counters live in the database too, so limits hold across
+	// instances.
+	cfg := core.Config{
+		Store: store, Logger: logger,
+		Session:  core.SessionConfig{Store: sessions},
+		Throttle: core.ThrottleConfig{Store: store.ThrottleStore()},
+	}
 	if err := settings.Apply(&cfg); err != nil {
 		return err
 	}

@@ -1,0 +1,135 @@
+package core
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ClientIP returns the address of the client that sent r: the socket peer,
+// or, when the peer is a trusted proxy, the right-most X-Forwarded-For
+// address that is not one. Forwarded headers from anyone else are ignored,
+// so a client cannot choose its own IP.
+func (a *Auth) ClientIP(r *http.Request) netip.Addr {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	peer = peer.Unmap()
+	if !a.trustedProxy(peer) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return peer // a garbled chain: trust nothing beyond the proxy
+		}
+		if hop = hop.Unmap(); !a.trustedProxy(hop) {
+			return hop
+		}
+	}
+	return peer
+}
+
+func (a *Auth) trustedProxy(addr netip.Addr) bool {
+	for _, p := range a.proxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// throttleKey names a counter without storing the raw identifier.
+func throttleKey(scope, value string) string {
+	sum := sha256.Sum256([]byte(value))
+	return scope + ":" + hex.EncodeToString(sum[:16])
+}
+
+// hit counts one event against rate for (scope, value) and returns a 429
+// *Error once the limit is exceeded, nil otherwise. A failing counter store
+// never blocks the request: the limit is skipped and the failure logged.
+func (a *Auth) hit(r *http.Request, rate Rate, scope, value string) error {
+	if a.cfg.Throttle.Disabled || rate.Limit <= 0 {
+		return nil
+	}
+	now := a.cfg.Now()
+	n, reset, err := a.cfg.Throttle.Store.Hit(r.Context(), throttleKey(scope, value), rate.Window, now)
+	if err != nil {
+		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "restauth: throttle store failed; limit skipped",
+			slog.String("scope", scope), slog.String("error", err.Error()))
+		return nil
+	}
+	if n > rate.Limit {
+		return a.throttled(r, scope, reset.Sub(now))
+	}
+	return nil
+}
+
+// blocked returns a 429 when the counter of (scope, value) has already
+// reached rate's limit, without counting this request.
+func (a *Auth) blocked(r *http.Request, rate Rate, scope, value string) error {
+	if a.cfg.Throttle.Disabled || rate.Limit <= 0 {
+		return nil
+	}
+	now := a.cfg.Now()
+	n, reset, err := a.cfg.Throttle.Store.Count(r.Context(), throttleKey(scope, value), rate.Window, now)
+	if err != nil {
+		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "restauth: throttle store failed; limit skipped",
+			slog.String("scope", scope), slog.String("error", err.Error()))
+		return nil
+	}
+	if n >= rate.Limit {
+		return a.throttled(r, scope, reset.Sub(now))
+	}
+	return nil
+}
+
+// count records one event without deciding anything (a failed login).
+func (a *Auth) count(r *http.Request, rate Rate, scope, value string) {
+	if a.cfg.Throttle.Disabled || rate.Limit <= 0 {
+		return
+	}
+	if _, _, err := a.cfg.Throttle.Store.Hit(r.Context(), throttleKey(scope, value), rate.Window, a.cfg.Now()); err != nil {
+		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "restauth: throttle store failed",
+			slog.String("scope", scope), slog.String("error", err.Error()))
+	}
+}
+
+// throttled is DRF's 429 with Retry-After in whole seconds (at least 1).
+func (a *Auth) throttled(r *http.Request, scope string, wait time.Duration) *Error {
+	secs := int(math.Ceil(wait.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	unit := "seconds"
+	if secs == 1 {
+		unit = "second"
+	}
+	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "restauth: throttled",
+		slog.String("event", "throttled"), slog.String("scope", scope), slog.String("ip", a.ClientIP(r).String()))
+	e := NewDetailError(http.StatusTooManyRequests, "Request was throttled. Expected available in "+strconv.Itoa(secs)+" "+unit+".")
+	e.Header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
+	return e
+}
+
+// throttleMail applies the per-IP and per-address limits of the endpoints
+// that send mail (kind: "reset" or "resend").
+func (a *Auth) throttleMail(r *http.Request, kind, email string) error {
+	if err := a.hit(r, a.cfg.Throttle.MailPerIP, kind+"-ip", a.ClientIP(r).String()); err != nil {
+		return err
+	}
+	return a.hit(r, a.cfg.Throttle.MailPerAddress, kind+"-address", CanonicalEmail(email))
+}
