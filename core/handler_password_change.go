@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -49,24 +50,7 @@ func (a *Auth) servePasswordChange(req *request) error {
 			return f.Err()
 		}
 	}
-	if pw1 != pw2 {
-		f.AddError("new_password2", a.msgs.Text(MsgPasswordMismatch))
-		return f.Err()
-	}
-	for _, msg := range a.ValidatePassword(pw2, user) {
-		f.AddError("new_password2", msg)
-	}
-	if err := f.Err(); err != nil {
-		return err
-	}
-	hash, err := a.hashPassword(ctx, pw2, "new_password2")
-	if err != nil {
-		return err
-	}
-	if err := a.cfg.Store.SetPassword(ctx, user.ID, hash); err != nil {
-		return storeErr(err)
-	}
-	if err := a.RevokeCredentials(ctx, user.ID, req.principal); err != nil {
+	if err := a.setNewPassword(ctx, f, user, pw1, pw2, req.principal); err != nil {
 		return err
 	}
 	if req.principal.Method == MethodSession {
@@ -84,4 +68,29 @@ func (a *Auth) servePasswordChange(req *request) error {
 		slog.String("event", "password_change"), slog.Int64("user_id", user.ID))
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordChanged)})
 	return nil
+}
+
+// setNewPassword finishes SetPasswordForm for user: new_password1 must
+// equal new_password2 and pass the validators (messages under
+// new_password2, in f), then the password is replaced and every credential
+// of the user except keep's is revoked.
+func (a *Auth) setNewPassword(ctx context.Context, f *Form, user *User, pw1, pw2 string, keep *Principal) error {
+	if pw1 != pw2 {
+		f.AddError("new_password2", a.msgs.Text(MsgPasswordMismatch))
+		return f.Err()
+	}
+	for _, msg := range a.ValidatePassword(pw2, user) {
+		f.AddError("new_password2", msg)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	hash, err := a.hashPassword(ctx, pw2, "new_password2")
+	if err != nil {
+		return err
+	}
+	if err := a.cfg.Store.SetPassword(ctx, user.ID, hash); err != nil {
+		return storeErr(err)
+	}
+	return a.RevokeCredentials(ctx, user.ID, keep)
 }

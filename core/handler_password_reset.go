@@ -17,30 +17,44 @@ import (
 // carrying allauth's base36 uid and email-aware token.
 func (a *Auth) servePasswordReset(req *request) error {
 	ctx := req.r.Context()
-	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
+	u, err := a.mailRequest(req, "reset")
 	if err != nil {
 		return err
 	}
-	f := NewForm(body, a.msgs)
-	email, _ := f.String(StringField{Name: "email", Required: true, Email: true})
-	if err := f.Err(); err != nil {
-		return err
-	}
-	if err := a.throttleMail(req.r, "reset", email); err != nil {
-		return err
-	}
-	u, err := a.cfg.Store.UserByEmail(ctx, email)
-	switch {
-	case err == nil && u.IsActive && password.IsUsable(u.PasswordHash):
+	if u != nil && u.IsActive && password.IsUsable(u.PasswordHash) {
 		uid, token := djangosign.EncodeUIDBase36(u.ID), a.accounts.reset.Make(resetUser(u))
 		a.sendMail(ctx, mail.TemplatePasswordReset, u, mail.Data{
 			UID: uid, Token: token, PasswordResetURL: link(a.cfg.Accounts.PasswordResetURL, "uid", uid, "token", token),
 		})
-	case err != nil && !errors.Is(err, ErrNotFound):
-		return unavailable(err)
 	}
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordResetSent)})
 	return nil
+}
+
+// mailRequest reads the {"email": ...} body of the endpoints that mail a
+// user (kind "reset" or "resend"), applies their rate limits and returns
+// the account holding the address, or nil when none does.
+func (a *Auth) mailRequest(req *request, kind string) (*User, error) {
+	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
+	if err != nil {
+		return nil, err
+	}
+	f := NewForm(body, a.msgs)
+	email, _ := f.String(StringField{Name: "email", Required: true, Email: true})
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if err := a.throttleMail(req.r, kind, email); err != nil {
+		return nil, err
+	}
+	u, err := a.cfg.Store.UserByEmail(req.r.Context(), email)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	return u, nil
 }
 
 // servePasswordResetConfirm is POST password/reset/confirm/: uid and token
@@ -82,24 +96,7 @@ func (a *Auth) servePasswordResetConfirm(req *request) error {
 	if !a.accounts.reset.Check(resetUser(u), token) {
 		return invalid("token")
 	}
-	if pw1 != pw2 {
-		f.AddError("new_password2", a.msgs.Text(MsgPasswordMismatch))
-		return f.Err()
-	}
-	for _, msg := range a.ValidatePassword(pw2, u) {
-		f.AddError("new_password2", msg)
-	}
-	if err := f.Err(); err != nil {
-		return err
-	}
-	hash, err := a.hashPassword(ctx, pw2, "new_password2")
-	if err != nil {
-		return err
-	}
-	if err := a.cfg.Store.SetPassword(ctx, u.ID, hash); err != nil {
-		return storeErr(err)
-	}
-	if err := a.RevokeCredentials(ctx, u.ID, nil); err != nil {
+	if err := a.setNewPassword(ctx, f, u, pw1, pw2, nil); err != nil {
 		return err
 	}
 	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: password reset",

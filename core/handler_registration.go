@@ -149,25 +149,12 @@ func (a *Auth) serveVerifyEmail(req *request) error {
 // sent only to an active user whose stored email matches and is not
 // verified yet.
 func (a *Auth) serveResendEmail(req *request) error {
-	ctx := req.r.Context()
-	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
+	u, err := a.mailRequest(req, "resend")
 	if err != nil {
 		return err
 	}
-	f := NewForm(body, a.msgs)
-	email, _ := f.String(StringField{Name: "email", Required: true, Email: true})
-	if err := f.Err(); err != nil {
-		return err
-	}
-	if err := a.throttleMail(req.r, "resend", email); err != nil {
-		return err
-	}
-	u, err := a.cfg.Store.UserByEmail(ctx, email)
-	switch {
-	case err == nil && u.IsActive && !u.EmailVerified:
-		a.sendConfirmation(ctx, u)
-	case err != nil && !errors.Is(err, ErrNotFound):
-		return unavailable(err)
+	if u != nil && u.IsActive && !u.EmailVerified {
+		a.sendConfirmation(req.r.Context(), u)
 	}
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgOK)})
 	return nil

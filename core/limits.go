@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -77,4 +78,28 @@ func UserKeys(u *User) (usernameKey, emailKey string, err error) {
 		TextField{"password", u.PasswordHash, MaxPasswordHashLength},
 	)
 	return usernameKey, emailKey, err
+}
+
+// CheckRefreshID refuses a refresh token jti or family ID that no store
+// could hold, and the empty ID, with an error wrapping ErrInvalidValue.
+func CheckRefreshID(name, id string) error {
+	if id == "" {
+		return fmt.Errorf("%w: %s is empty", ErrInvalidValue, name)
+	}
+	return CheckText(TextField{Name: name, Value: id, Max: MaxRefreshIDLength})
+}
+
+// RefreshIDStorable reports whether a lookup ID could be stored; stores
+// answer ErrNotFound for one that could not, without a query.
+func RefreshIDStorable(id string) bool {
+	return id != "" && Storable(id, MaxRefreshIDLength)
+}
+
+// CheckInstant refuses the zero time as the instant of a rotation or
+// revocation: stored, it would read back as "not used" or "live".
+func CheckInstant(name string, at time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("%w: %s time is zero", ErrInvalidValue, name)
+	}
+	return nil
 }

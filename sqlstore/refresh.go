@@ -18,31 +18,6 @@ var _ core.RefreshStore = (*Store)(nil)
 // it never leaves the package.
 var errNotConsumed = errors.New("sqlstore: refresh token not consumed")
 
-// checkRefreshID refuses an ID no column could hold, and the empty ID,
-// with an error wrapping core.ErrInvalidValue.
-func checkRefreshID(name, id string) error {
-	if id == "" {
-		return fmt.Errorf("%w: %s is empty", core.ErrInvalidValue, name)
-	}
-	return core.CheckText(core.TextField{Name: name, Value: id, Max: core.MaxRefreshIDLength})
-}
-
-// refreshIDStorable reports whether a lookup ID could be stored; one that
-// could not is not found, without asking the database.
-func refreshIDStorable(id string) bool {
-	return id != "" && core.Storable(id, core.MaxRefreshIDLength)
-}
-
-// checkAt refuses the zero time as the instant of a rotation or
-// revocation: it would be stored as NULL and read back as "not used" or
-// "live".
-func checkAt(name string, at time.Time) error {
-	if at.IsZero() {
-		return fmt.Errorf("%w: %s time is zero", core.ErrInvalidValue, name)
-	}
-	return nil
-}
-
 // inTx runs fn in a transaction and commits it if fn returns nil; on any
 // error it rolls back and returns fn's error as is (or the wrapped error
 // of BEGIN or COMMIT). On SQLite the transaction is BEGIN IMMEDIATE: it
@@ -121,7 +96,7 @@ func (s *Store) CreateRefreshFamily(ctx context.Context, f *core.RefreshFamily, 
 	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
-	if err := errors.Join(checkRefreshID("family id", f.ID), checkRefreshID("jti", first.JTI)); err != nil {
+	if err := errors.Join(core.CheckRefreshID("family id", f.ID), core.CheckRefreshID("jti", first.JTI)); err != nil {
 		return err
 	}
 	if first.FamilyID != f.ID || first.UserID != f.UserID {
@@ -153,13 +128,13 @@ func (s *Store) ConsumeRefreshToken(ctx context.Context, jti string, at time.Tim
 		return nil, wrap(op, err)
 	}
 	if err := errors.Join(
-		checkRefreshID("successor jti", successor.JTI),
-		checkRefreshID("successor family id", successor.FamilyID),
-		checkAt("rotation", at),
+		core.CheckRefreshID("successor jti", successor.JTI),
+		core.CheckRefreshID("successor family id", successor.FamilyID),
+		core.CheckInstant("rotation", at),
 	); err != nil {
 		return nil, err
 	}
-	if !refreshIDStorable(jti) {
+	if !core.RefreshIDStorable(jti) {
 		return nil, core.ErrNotFound
 	}
 	var before *core.RefreshToken
@@ -232,7 +207,7 @@ func (s *Store) AddRefreshToken(ctx context.Context, t *core.RefreshToken) error
 	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
-	if err := errors.Join(checkRefreshID("jti", t.JTI), checkRefreshID("family id", t.FamilyID)); err != nil {
+	if err := errors.Join(core.CheckRefreshID("jti", t.JTI), core.CheckRefreshID("family id", t.FamilyID)); err != nil {
 		return err
 	}
 	res, err := s.db.ExecContext(ctx, s.q.addRefreshToken,
@@ -269,7 +244,7 @@ func (s *Store) RefreshTokenByJTI(ctx context.Context, jti string) (*core.Refres
 	if err := ctx.Err(); err != nil {
 		return nil, nil, wrap(op, err)
 	}
-	if !refreshIDStorable(jti) {
+	if !core.RefreshIDStorable(jti) {
 		return nil, nil, core.ErrNotFound
 	}
 	var r refreshTokenFamilyRow
@@ -288,7 +263,7 @@ func (s *Store) UserByRefreshFamily(ctx context.Context, familyID string) (*core
 	if err := ctx.Err(); err != nil {
 		return nil, nil, wrap(op, err)
 	}
-	if !refreshIDStorable(familyID) {
+	if !core.RefreshIDStorable(familyID) {
 		return nil, nil, core.ErrNotFound
 	}
 	var r refreshFamilyUserRow
@@ -308,10 +283,10 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, familyID string, at tim
 	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
-	if err := checkAt("revocation", at); err != nil {
+	if err := core.CheckInstant("revocation", at); err != nil {
 		return err
 	}
-	if !refreshIDStorable(familyID) {
+	if !core.RefreshIDStorable(familyID) {
 		return nil
 	}
 	if _, err := s.db.ExecContext(ctx, s.q.revokeRefreshFamily, toMicros(at), familyID); err != nil {
@@ -327,10 +302,10 @@ func (s *Store) RevokeUserRefreshFamilies(ctx context.Context, userID int64, exc
 	if err := ctx.Err(); err != nil {
 		return 0, wrap(op, err)
 	}
-	if err := checkAt("revocation", at); err != nil {
+	if err := core.CheckInstant("revocation", at); err != nil {
 		return 0, err
 	}
-	if !refreshIDStorable(exceptFamilyID) {
+	if !core.RefreshIDStorable(exceptFamilyID) {
 		exceptFamilyID = "" // no family has the empty ID
 	}
 	res, err := s.db.ExecContext(ctx, s.q.revokeUserRefreshFamilies, toMicros(at), userID, exceptFamilyID)

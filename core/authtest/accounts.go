@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/restauth/restauth/core"
@@ -140,45 +139,14 @@ func (s *suite) testRegistration(t *testing.T) {
 	})
 
 	t.Run("concurrent duplicates: exactly one account", func(t *testing.T) {
-		const n = 20
-		var (
-			wg    sync.WaitGroup
-			start = make(chan struct{})
-			codes = make([]int, n)
-		)
-		for i := 0; i < n; i++ {
-			wg.Add(1)
-			go func(i int) {
-				defer wg.Done()
-				<-start
-				email := "Race@Example.com"
-				if i%2 == 1 {
-					email = "race@example.COM"
-				}
-				body := register("racer"+string(rune('a'+i)), email, defaultPassword)
-				req := e.newRequest(t, http.MethodPost, reg, strings.NewReader(body), "Content-Type", "application/json")
-				res, err := e.client.Do(req)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				res.Body.Close()
-				codes[i] = res.StatusCode
-			}(i)
-		}
-		close(start)
-		wg.Wait()
-		created := 0
-		for _, c := range codes {
-			switch c {
-			case http.StatusCreated:
-				created++
-			case http.StatusBadRequest:
-			default:
-				t.Errorf("status %d", c)
+		codes := e.concurrently(t, 20, http.MethodPost, reg, func(i int) string {
+			email := "Race@Example.com"
+			if i%2 == 1 {
+				email = "race@example.COM"
 			}
-		}
-		if created != 1 {
+			return register("racer"+string(rune('a'+i)), email, defaultPassword)
+		})
+		if created := countStatus(t, codes, http.StatusCreated, http.StatusBadRequest); created != 1 {
 			t.Errorf("%d registrations succeeded, want 1 (%v)", created, codes)
 		}
 	})

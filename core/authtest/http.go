@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -187,3 +188,49 @@ func jsonObject(kv ...string) string {
 
 // tokenHeader returns the Authorization value for key.
 func tokenHeader(key string) string { return "Token " + key }
+
+// concurrently fires n requests at once (behind a start barrier) and
+// returns their status codes; body(i) is the JSON body of request i.
+func (e *env) concurrently(t *testing.T, n int, method, path string, body func(i int) string) []int {
+	t.Helper()
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		codes = make([]int, n)
+	)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			req := e.newRequest(t, method, path, strings.NewReader(body(i)), "Content-Type", "application/json")
+			res, err := e.client.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			codes[i] = res.StatusCode
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	return codes
+}
+
+// countStatus counts codes equal to ok and reports any code that is
+// neither ok nor other.
+func countStatus(t *testing.T, codes []int, ok, other int) int {
+	t.Helper()
+	n := 0
+	for _, c := range codes {
+		switch c {
+		case ok:
+			n++
+		case other:
+		default:
+			t.Errorf("status %d", c)
+		}
+	}
+	return n
+}

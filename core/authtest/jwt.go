@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -298,40 +297,8 @@ func (s *suite) testJWTTokenEndpoints(t *testing.T) {
 
 	t.Run("concurrent refreshes: exactly one wins", func(t *testing.T) {
 		l := e.loginJWT(t, "alice")
-		const n = 50
-		var (
-			wg    sync.WaitGroup
-			start = make(chan struct{})
-			codes = make([]int, n)
-		)
-		for i := 0; i < n; i++ {
-			wg.Add(1)
-			go func(i int) {
-				defer wg.Done()
-				<-start
-				req := e.newRequest(t, http.MethodPost, refresh, strings.NewReader(jsonObject("refresh", l.refresh)), "Content-Type", "application/json")
-				res, err := e.client.Do(req)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				res.Body.Close()
-				codes[i] = res.StatusCode
-			}(i)
-		}
-		close(start)
-		wg.Wait()
-		won := 0
-		for _, c := range codes {
-			switch c {
-			case http.StatusOK:
-				won++
-			case http.StatusUnauthorized:
-			default:
-				t.Errorf("status %d", c)
-			}
-		}
-		if won != 1 {
+		codes := e.concurrently(t, 50, http.MethodPost, refresh, func(int) string { return jsonObject("refresh", l.refresh) })
+		if won := countStatus(t, codes, http.StatusOK, http.StatusUnauthorized); won != 1 {
 			t.Errorf("%d refreshes succeeded, want exactly 1 (%v)", won, codes)
 		}
 	})

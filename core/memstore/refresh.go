@@ -9,29 +9,6 @@ import (
 	"github.com/restauth/restauth/core"
 )
 
-// checkRefreshID refuses an ID no store could hold, and the empty ID, with
-// an error wrapping core.ErrInvalidValue.
-func checkRefreshID(name, id string) error {
-	if id == "" {
-		return fmt.Errorf("%w: %s is empty", core.ErrInvalidValue, name)
-	}
-	return core.CheckText(core.TextField{Name: name, Value: id, Max: core.MaxRefreshIDLength})
-}
-
-// refreshIDStorable reports whether a lookup ID could be stored.
-func refreshIDStorable(id string) bool {
-	return id != "" && core.Storable(id, core.MaxRefreshIDLength)
-}
-
-// checkAt refuses the zero time as the instant of a rotation or
-// revocation: stored, it would read back as "not used" or "live".
-func checkAt(name string, at time.Time) error {
-	if at.IsZero() {
-		return fmt.Errorf("%w: %s time is zero", core.ErrInvalidValue, name)
-	}
-	return nil
-}
-
 // storedRefreshToken returns a private copy of t with times as a database
 // returns them.
 func storedRefreshToken(t *core.RefreshToken) *core.RefreshToken {
@@ -54,7 +31,7 @@ func (s *Store) CreateRefreshFamily(ctx context.Context, f *core.RefreshFamily, 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := errors.Join(checkRefreshID("family id", f.ID), checkRefreshID("jti", first.JTI)); err != nil {
+	if err := errors.Join(core.CheckRefreshID("family id", f.ID), core.CheckRefreshID("jti", first.JTI)); err != nil {
 		return err
 	}
 	if first.FamilyID != f.ID || first.UserID != f.UserID {
@@ -90,13 +67,13 @@ func (s *Store) ConsumeRefreshToken(ctx context.Context, jti string, at time.Tim
 		return nil, err
 	}
 	if err := errors.Join(
-		checkRefreshID("successor jti", successor.JTI),
-		checkRefreshID("successor family id", successor.FamilyID),
-		checkAt("rotation", at),
+		core.CheckRefreshID("successor jti", successor.JTI),
+		core.CheckRefreshID("successor family id", successor.FamilyID),
+		core.CheckInstant("rotation", at),
 	); err != nil {
 		return nil, err
 	}
-	if !refreshIDStorable(jti) {
+	if !core.RefreshIDStorable(jti) {
 		return nil, core.ErrNotFound
 	}
 	s.mu.Lock()
@@ -129,7 +106,7 @@ func (s *Store) AddRefreshToken(ctx context.Context, t *core.RefreshToken) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := errors.Join(checkRefreshID("jti", t.JTI), checkRefreshID("family id", t.FamilyID)); err != nil {
+	if err := errors.Join(core.CheckRefreshID("jti", t.JTI), core.CheckRefreshID("family id", t.FamilyID)); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -155,7 +132,7 @@ func (s *Store) RefreshTokenByJTI(ctx context.Context, jti string) (*core.Refres
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	if !refreshIDStorable(jti) {
+	if !core.RefreshIDStorable(jti) {
 		return nil, nil, core.ErrNotFound
 	}
 	s.mu.RLock()
@@ -173,7 +150,7 @@ func (s *Store) UserByRefreshFamily(ctx context.Context, familyID string) (*core
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	if !refreshIDStorable(familyID) {
+	if !core.RefreshIDStorable(familyID) {
 		return nil, nil, core.ErrNotFound
 	}
 	s.mu.RLock()
@@ -195,10 +172,10 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, familyID string, at tim
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkAt("revocation", at); err != nil {
+	if err := core.CheckInstant("revocation", at); err != nil {
 		return err
 	}
-	if !refreshIDStorable(familyID) {
+	if !core.RefreshIDStorable(familyID) {
 		return nil
 	}
 	s.mu.Lock()
@@ -215,7 +192,7 @@ func (s *Store) RevokeUserRefreshFamilies(ctx context.Context, userID int64, exc
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if err := checkAt("revocation", at); err != nil {
+	if err := core.CheckInstant("revocation", at); err != nil {
 		return 0, err
 	}
 	s.mu.Lock()
