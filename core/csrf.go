@@ -170,14 +170,43 @@ func (a *Auth) ensureCSRFCookie(w http.ResponseWriter, r *http.Request, rotate b
 		maskCSRFSecret(randomCSRFString(csrfSecretLength)))
 }
 
-// enforceAnonymousCSRF reports whether an endpoint that ignores
-// credentials (login) must still pass CSRF: with
-// JWTConfig.EnforceCSRFOnUnauthenticated, for requests that carry no
-// Authorization header (the cookie path).
-func (a *Auth) enforceAnonymousCSRF(r *http.Request) bool {
-	if !a.cfg.uses(MethodJWT) || a.cfg.JWT.DisableCookies || !a.cfg.JWT.EnforceCSRFOnUnauthenticated {
-		return false
+// anonymousCSRF protects the endpoints that ignore credentials (login,
+// registration, reset) when cookies carry auth: an unsafe browser request
+// from a foreign origin is refused (login CSRF: another site must not log
+// a visitor into the attacker's account), and with
+// JWTConfig.EnforceCSRFOnUnauthenticated the csrftoken must match too.
+// Requests with an Authorization header, and non-browser requests without
+// Origin or Sec-Fetch-Site, pass the origin check.
+func (a *Auth) anonymousCSRF(r *http.Request) error {
+	if isSafeMethod(r.Method) || !a.usesCSRFCookie() {
+		return nil
 	}
-	_, hasHeader := r.Header["Authorization"]
-	return !hasHeader
+	if _, hasHeader := r.Header["Authorization"]; hasHeader {
+		return nil
+	}
+	if a.cfg.uses(MethodJWT) && !a.cfg.JWT.DisableCookies && a.cfg.JWT.EnforceCSRFOnUnauthenticated {
+		return a.CheckCSRF(r)
+	}
+	// Only what browsers always send counts here (Origin, Sec-Fetch-Site):
+	// a missing Referer must not lock out mobile clients logging in.
+	if reason := a.originFailure(r); reason != "" && !strings.HasPrefix(reason, "Referer") {
+		return csrfFailed(reason)
+	}
+	return nil
+}
+
+// CSRFToken returns a masked CSRF token for r, like Django's get_token:
+// the secret of the request's valid csrftoken cookie, or a new secret set
+// as the cookie on w. Server-rendered pages put it in a
+// csrfmiddlewaretoken hidden field or a meta tag for X-CSRFToken.
+func (a *Auth) CSRFToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(a.cfg.CSRF.CookieName); err == nil {
+		if secret, ok := csrfSecretOf(c.Value); ok {
+			return maskCSRFSecret(secret)
+		}
+	}
+	secret := randomCSRFString(csrfSecretLength)
+	a.setCookie(w, cookieSpec{name: a.cfg.CSRF.CookieName, path: "/", maxAge: csrfCookieMaxAge, sameSite: http.SameSiteLaxMode},
+		maskCSRFSecret(secret))
+	return maskCSRFSecret(secret)
 }

@@ -153,3 +153,20 @@ func FuzzCSRFToken(f *testing.F) {
 		}
 	})
 }
+
+func TestCSRFTokenHelper(t *testing.T) {
+	a := newCSRFAuth(t)
+	w := httptest.NewRecorder()
+	tok := a.CSRFToken(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	set := w.Result().Cookies()
+	if len(set) != 1 || set[0].Name != "csrftoken" || !csrfTokensMatch(tok, set[0].Value) || len(tok) != 64 {
+		t.Fatalf("token %q cookies %v", tok, set)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.AddCookie(set[0])
+	w = httptest.NewRecorder()
+	again := a.CSRFToken(w, r)
+	if len(w.Result().Cookies()) != 0 || !csrfTokensMatch(again, set[0].Value) || again == tok {
+		t.Errorf("existing cookie: token %q, cookies %v", again, w.Result().Cookies())
+	}
+}

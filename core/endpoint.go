@@ -104,8 +104,8 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.ensureCSRFCookie(w, r, e.rotateCSRF)
 	}
 	req := &request{w: w, r: r}
-	if e.access == accessNone && a.enforceAnonymousCSRF(r) {
-		if err := a.CheckCSRF(r); err != nil {
+	if e.access == accessNone {
+		if err := a.anonymousCSRF(r); err != nil {
 			a.WriteError(w, r, err)
 			return
 		}

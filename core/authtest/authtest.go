@@ -67,6 +67,7 @@ func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) co
 		{"JWTInterop", s.testJWTInterop},
 		{"Throttling", s.testThrottling},
 		{"Sessions", s.testSessions},
+		{"LoginCSRF", s.testLoginCSRF},
 		{"Combined", s.testCombined},
 	} {
 		t.Run(g.name, g.run)

@@ -191,3 +191,24 @@ func (s *suite) testCombined(t *testing.T) {
 	bad.wantJSON(t, http.StatusUnauthorized, `{"detail":"Invalid token."}`)
 	bad.wantHeader(t, "WWW-Authenticate", bearerChallenge)
 }
+
+// testLoginCSRF checks that, with cookie-carried auth, another site cannot
+// log a visitor in (login CSRF), while same-origin and non-browser logins
+// work.
+func (s *suite) testLoginCSRF(t *testing.T) {
+	clk := newClock()
+	e := s.newEnv(t, sessionMode(clk), func(c *core.Config) { c.EmailVerification = core.VerifyNone })
+	e.createUser(t, newUser("alice"))
+	body := jsonObject("username", "alice", "password", defaultPassword)
+	res := e.do(t, http.MethodPost, e.path("login/"), body, "Origin", "https://evil.example")
+	res.wantJSON(t, http.StatusForbidden, `{"detail":"CSRF Failed: Origin checking failed - https://evil.example does not match any trusted origins."}`)
+	if _, ok := res.cookies()["sessionid"]; ok {
+		t.Error("a cross-site login set a session")
+	}
+	form := "username=alice&password=" + defaultPassword
+	e.do(t, http.MethodPost, e.path("login/"), form, "Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "cross-site").
+		wantStatus(t, http.StatusForbidden)
+	e.do(t, http.MethodPost, e.path("login/"), body, "Origin", e.srv.URL).wantStatus(t, http.StatusNoContent)
+	e.do(t, http.MethodPost, e.path("login/"), body).wantStatus(t, http.StatusNoContent)
+	e.do(t, http.MethodPost, e.path("registration/"), body, "Origin", "https://evil.example").wantStatus(t, http.StatusForbidden)
+}

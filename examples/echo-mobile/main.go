@@ -1,0 +1,71 @@
+// Command echo-mobile is a copyable starter: an Echo API for mobile apps.
+// Phones authenticate with JWT Bearer tokens (rotating refresh tokens in
+// response bodies, never cookies) or with DB tokens ("Authorization: Token
+// <key>"), against restauth's dj-rest-auth-compatible endpoints under
+// /api/auth/; the app's own routes live under /api/v1/. It is configured
+// from the RESTAUTH_* environment (see README.md).
+//
+//	go run .                         # serve on 127.0.0.1:8000 with SQLite
+//	go run . createuser --username alice --email alice@example.com --password 'S3cret-pass'
+//	go run . help                    # list the management commands
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/envconfig"
+	"github.com/restauth/restauth/core/httpserver"
+	"github.com/restauth/restauth/core/manage"
+	"github.com/restauth/restauth/sqlstore"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(ctx, os.Args[1:], os.Getenv, logger); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves HTTP, or runs the management command named by args.
+func run(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger) error {
+	settings, err := envconfig.Load(getenv, envconfig.ModeJWT, logger)
+	if err != nil {
+		return err
+	}
+	if err := checkMode(settings.Mode); err != nil {
+		return err
+	}
+	store, err := sqlstore.Open(ctx, settings.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	cfg := core.Config{Store: store, Logger: logger}
+	if err := settings.Apply(&cfg); err != nil {
+		return err
+	}
+	applyMobile(&cfg, settings.Mode)
+	if len(args) > 0 {
+		auth, err := core.New(cfg)
+		if err != nil {
+			return err
+		}
+		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
+	}
+
+	e, err := newServer(cfg, logger)
+	if err != nil {
+		return err
+	}
+	return httpserver.Run(ctx, settings.Addr, e, logger)
+}

@@ -1,0 +1,73 @@
+// Command gin-session is a copyable starter: a server-rendered Gin site
+// (html/template pages embedded in the binary) whose users log in with
+// server-side sessions and CSRF-protected forms, on restauth's
+// dj-rest-auth-compatible endpoints under /api/auth/. It is configured from
+// the RESTAUTH_* environment (see README.md); RESTAUTH_MODE defaults to
+// session here.
+//
+//	RESTAUTH_INSECURE_COOKIES=1 go run .   # serve http://127.0.0.1:8000 with SQLite
+//	go run . createuser --username alice --email alice@example.com --password 'S3cret-pass'
+//	go run . help                          # list the management commands
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/envconfig"
+	"github.com/restauth/restauth/core/httpserver"
+	"github.com/restauth/restauth/core/manage"
+	"github.com/restauth/restauth/sqlstore"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(ctx, os.Args[1:], os.Getenv, logger); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves HTTP, or runs the management command named by args.
+func run(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger) error {
+	settings, err := envconfig.Load(getenv, envconfig.ModeSession, logger)
+	if err != nil {
+		return err
+	}
+	store, err := sqlstore.Open(ctx, settings.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	// Server-side sessions in the same database, so that every instance
+	// sees every login and logout; expired rows are swept every 10 minutes.
+	sessions := store.SessionStore()
+	defer sessions.StartCleanup(10 * time.Minute)()
+
+	cfg := core.Config{Store: store, Logger: logger, Session: core.SessionConfig{Store: sessions}}
+	if err := settings.Apply(&cfg); err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		auth, err := core.New(cfg)
+		if err != nil {
+			return err
+		}
+		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
+	}
+
+	router, err := newRouter(cfg, logger)
+	if err != nil {
+		return err
+	}
+	return httpserver.Run(ctx, settings.Addr, router, logger)
+}
