@@ -63,7 +63,7 @@ func (a *Auth) sendMail(ctx context.Context, template string, u *User, data mail
 	data.Username, data.Email, data.FirstName, data.LastName = u.Username, u.Email, u.FirstName, u.LastName
 	subject, text, html, err := ac.Templates.Render(template, data)
 	if err == nil {
-		err = ac.Mailer.Send(ctx, mail.Message{To: u.Email, Subject: subject, Text: text, HTML: html})
+		err = ac.Mailer.Send(ctx, mail.Message{To: u.Email, Subject: subject, Text: text, HTML: html, Template: template})
 	}
 	if err != nil {
 		a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: sending mail failed",

@@ -1,0 +1,177 @@
+// Command gin-spa is a copyable starter: a Gin server that serves a small
+// single-page app (plain HTML, CSS and JavaScript, embedded, no build step)
+// at / and restauth's endpoints at /api/auth/. The app signs up, verifies
+// the e-mail address, logs in, edits the profile, changes and resets the
+// password and logs out, with JWTs in HttpOnly cookies and Django's CSRF
+// rules, exactly as a SPA written for dj-rest-auth would.
+//
+// It reads the starters' RESTAUTH_* environment (README.md), with
+// RESTAUTH_MODE defaulting to jwt, plus one variable of its own:
+//
+//	RESTAUTH_ACCESS_LIFETIME   access-token lifetime (Go duration, ≥ 1s)   15m
+//
+// For plain-HTTP development the cookies must not be Secure, or the
+// browser drops them:
+//
+//	RESTAUTH_INSECURE_COOKIES=1 go run .   # then open http://127.0.0.1:8000
+//	go run . createuser --username alice --email alice@example.com --password 'S3cret-pass'
+//	go run . help                          # list the management commands
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/envconfig"
+	"github.com/restauth/restauth/core/httpserver"
+	"github.com/restauth/restauth/core/manage"
+	"github.com/restauth/restauth/ginauth"
+	"github.com/restauth/restauth/sqlstore"
+)
+
+// varAccessLifetime is this starter's own variable: the lifetime of access
+// tokens in jwt and all modes, as a Go duration ("15m", "30s"). The SPA
+// refreshes silently before it ends; tests shorten it to watch that happen.
+const varAccessLifetime = "RESTAUTH_ACCESS_LIFETIME"
+
+// SPA routes that mail links lead to. They are hash routes, so the key and
+// the reset token never reach a server log or a Referer header, and they
+// keep dj-rest-auth's link shapes (…/account-confirm-email/<key>/,
+// …/password-reset/confirm/<uid>/<token>/).
+const (
+	verifyEmailRoute   = "/#/registration/account-confirm-email/{key}/"
+	passwordResetRoute = "/#/password-reset/confirm/{uid}/{token}/"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(ctx, os.Args[1:], os.Getenv, logger); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves HTTP, or runs the management command named by args. The
+// middleware, if any, runs first on every request (tests observe requests
+// with it).
+func run(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger, middleware ...gin.HandlerFunc) error {
+	settings, err := envconfig.Load(getenv, envconfig.ModeJWT, logger)
+	if err != nil {
+		return err
+	}
+	store, err := sqlstore.Open(ctx, settings.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	// Server-side sessions in the same database (used in session and all
+	// modes); expired rows are swept every 10 minutes.
+	sessions := store.SessionStore()
+	defer sessions.StartCleanup(10 * time.Minute)()
+
+	cfg := core.Config{Store: store, Logger: logger, Session: core.SessionConfig{Store: sessions}}
+	if err := settings.Apply(&cfg); err != nil {
+		return err
+	}
+	if err := applySPASettings(&cfg, settings, getenv); err != nil {
+		return err
+	}
+	if len(args) > 0 {
+		auth, err := core.New(cfg)
+		if err != nil {
+			return err
+		}
+		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
+	}
+
+	// Without SMTP, mails are printed to stdout (the starters' contract)
+	// and also kept for the development page /dev/mails.
+	var mailbox *devMailbox
+	if settings.SMTPAddr == "" {
+		mailbox = newDevMailbox(cfg.Accounts.Mailer, devMailboxSize)
+		cfg.Accounts.Mailer = mailbox
+	}
+	handler, err := newRouter(cfg, mailbox, logger, middleware...)
+	if err != nil {
+		return err
+	}
+	return httpserver.Run(ctx, settings.Addr, handler, logger)
+}
+
+// applySPASettings points the mail links at the SPA's routes and applies
+// RESTAUTH_ACCESS_LIFETIME.
+func applySPASettings(cfg *core.Config, settings envconfig.Settings, getenv func(string) string) error {
+	cfg.Accounts.VerifyEmailURL = settings.FrontendURL + verifyEmailRoute
+	cfg.Accounts.PasswordResetURL = settings.FrontendURL + passwordResetRoute
+	v := getenv(varAccessLifetime)
+	if v == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second || (cfg.JWT.RefreshLifetime > 0 && d >= cfg.JWT.RefreshLifetime) {
+		return fmt.Errorf("restauth: environment: %s=%q: want a duration of at least 1s, shorter than the refresh lifetime", varAccessLifetime, v)
+	}
+	cfg.JWT.AccessLifetime = d
+	return nil
+}
+
+// newRouter builds the Gin engine: the SPA at /, restauth's endpoints under
+// /api/auth/, the app's own API behind restauth's middleware, and the
+// development mail page when mailbox is not nil.
+func newRouter(cfg core.Config, mailbox *devMailbox, logger *slog.Logger, middleware ...gin.HandlerFunc) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	router := gin.New()
+	// Trust no proxy: c.ClientIP() is then the socket peer. Behind a reverse
+	// proxy, list its addresses here instead.
+	if err := router.SetTrustedProxies(nil); err != nil {
+		return nil, err
+	}
+	router.Use(middleware...)
+	router.Use(accessLog(logger), gin.CustomRecovery(func(c *gin.Context, _ any) {
+		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"detail": "A server error occurred."})
+	}))
+
+	auth, err := ginauth.Register(router, cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	api := router.Group("/api", auth.RequireUser())
+	api.GET("/hello/", func(c *gin.Context) {
+		user, _ := ginauth.User(c)
+		c.JSON(http.StatusOK, gin.H{"message": "Hello, " + user.Username + "!"})
+	})
+	router.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+
+	if err := mountSPA(router); err != nil {
+		return nil, err
+	}
+	if mailbox != nil {
+		mountDevMails(router, mailbox)
+		logger.Warn("development mail page mounted at /dev/mails (loopback clients only): it shows reset and verification links; set RESTAUTH_SMTP_ADDR in production")
+	}
+	return router, nil
+}
+
+// accessLog logs one line per request: method, path (never the query,
+// which may carry secrets), status and duration.
+func accessLog(logger *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		logger.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path,
+			"status", c.Writer.Status(), "duration", time.Since(start).Round(time.Microsecond))
+	}
+}

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/restauth/restauth/core/authtest"
+)
+
+// TestStarter runs this starter end to end through its environment, its
+// management commands and HTTP, as a dj-rest-auth client would, in every
+// RESTAUTH_MODE (the SPA itself is tested in a browser by e2e_test.go).
+func TestStarter(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	authtest.RunStarter(t, authtest.StarterSpec{
+		Run: func(ctx context.Context, args []string, getenv func(string) string) error {
+			return run(ctx, args, getenv, logger)
+		},
+		AppPath:    "/api/hello/",
+		HealthPath: "/healthz",
+	})
+}
