@@ -3,7 +3,6 @@ package core
 import (
 	"crypto/rand"
 	"crypto/subtle"
-	"math/big"
 	"strings"
 )
 
@@ -16,18 +15,25 @@ const (
 	csrfTokenLength  = 2 * csrfSecretLength
 )
 
-// randomCSRFString returns n characters from csrfChars, uniformly.
+// randomCSRFString returns n characters from csrfChars, uniformly: one
+// crypto/rand read, bytes at or above the largest multiple of 62 rejected
+// (per-character big.Int draws cost a third of a Bearer request's CPU:
+// BENCHMARKS.md, finding F3).
 func randomCSRFString(n int) string {
-	var b strings.Builder
-	max := big.NewInt(int64(len(csrfChars)))
-	for i := 0; i < n; i++ {
-		k, err := rand.Int(rand.Reader, max)
-		if err != nil {
+	const limit = 256 - 256%len(csrfChars) // 248
+	out := make([]byte, 0, n)
+	buf := make([]byte, 2*n)
+	for len(out) < n {
+		if _, err := rand.Read(buf); err != nil {
 			panic("restauth: crypto/rand failed: " + err.Error())
 		}
-		b.WriteByte(csrfChars[k.Int64()])
+		for _, b := range buf {
+			if int(b) < limit && len(out) < n {
+				out = append(out, csrfChars[int(b)%len(csrfChars)])
+			}
+		}
 	}
-	return b.String()
+	return string(out)
 }
 
 // maskCSRFSecret returns the 64-character masked form of secret with a

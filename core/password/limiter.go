@@ -16,9 +16,11 @@ const DefaultMemoryBudget = 256 << 20
 // LimiterConfig configures a [Limiter]. Zero fields take their defaults.
 type LimiterConfig struct {
 	// MaxConcurrent is the number of hash operations that may run at once.
-	// Default: runtime.GOMAXPROCS(0) when the limiter is made. Hashing is
-	// CPU-bound, so running more operations than CPUs only adds latency
-	// (and memory) to all of them; extra callers queue instead.
+	// Default: runtime.GOMAXPROCS(0)-1 (at least 1) when the limiter is
+	// made. Hashing is CPU-bound, so running more operations than CPUs only
+	// adds latency (and memory) to all of them, and leaving one CPU free
+	// keeps authenticated requests fast during a login flood (BENCHMARKS.md,
+	// finding F8); extra callers queue instead.
 	MaxConcurrent int
 	// MemoryBudget is the total memory, in bytes, that running operations
 	// may hold, summed from their [Cost]. Default: [DefaultMemoryBudget].
@@ -55,7 +57,7 @@ func NewLimiter(c LimiterConfig) (*Limiter, error) {
 		return nil, fmt.Errorf("%w: limiter settings must not be negative", ErrInvalidConfig)
 	}
 	if c.MaxConcurrent == 0 {
-		c.MaxConcurrent = runtime.GOMAXPROCS(0)
+		c.MaxConcurrent = max(1, runtime.GOMAXPROCS(0)-1)
 	}
 	if c.MemoryBudget == 0 {
 		c.MemoryBudget = DefaultMemoryBudget

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bufio"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestReadResponse checks the load client's response framing: every
+// response is consumed exactly, so the next one on the connection parses.
+func TestReadResponse(t *testing.T) {
+	stream := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 19\r\n\r\n{\"message\":\"hello\"}" +
+		"HTTP/1.1 204 No Content\r\nSet-Cookie: sessionid=x\r\n\r\n" +
+		"HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"de\r\n3;x=y\r\ntai\r\n0\r\nTrailer: 1\r\n\r\n" +
+		"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 2\r\nConnection: close\r\n\r\n{}"
+	r := bufio.NewReader(strings.NewReader(stream))
+	for _, want := range []struct {
+		status int
+		keep   bool
+	}{{200, true}, {204, true}, {401, true}, {503, false}} {
+		status, keep, err := readResponse(r)
+		if err != nil || status != want.status || keep != want.keep {
+			t.Fatalf("readResponse = %d, %v, %v; want %d, %v", status, keep, err, want.status, want.keep)
+		}
+	}
+	if _, err := r.ReadByte(); err == nil {
+		t.Fatal("bytes left after the last response")
+	}
+	for _, bad := range []string{"garbage\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"} {
+		if _, _, err := readResponse(bufio.NewReader(strings.NewReader(bad))); err == nil {
+			t.Errorf("readResponse(%q) accepted a malformed response", bad)
+		}
+	}
+}
+
+// TestNewRequest checks the rendered request bytes.
+func TestNewRequest(t *testing.T) {
+	got := string(newRequest("127.0.0.1:9", "POST", "/l/", 200, `{"a":1}`, "Authorization", "Token k").raw)
+	want := "POST /l/ HTTP/1.1\r\nHost: 127.0.0.1:9\r\nAccept: application/json\r\nAuthorization: Token k\r\n" +
+		"Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
+	if got != want {
+		t.Fatalf("newRequest =\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestCheckLoopbackDB keeps database load on this machine.
+func TestCheckLoopbackDB(t *testing.T) {
+	for _, ok := range []string{
+		"postgres://u@127.0.0.1:5432/db", "postgres://u@localhost/db", "postgres://u@[::1]:5432/db",
+		"postgres:///db?host=/var/run/postgresql",
+	} {
+		if err := checkLoopbackDB(ok); err != nil {
+			t.Errorf("checkLoopbackDB(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"postgres://u@db.example.com/db", "postgres://u@10.0.0.5/db"} {
+		if err := checkLoopbackDB(bad); err == nil {
+			t.Errorf("checkLoopbackDB(%q) accepted a remote host", bad)
+		}
+	}
+}
+
+// TestSourcePool checks that login floods spread over loopback addresses.
+func TestSourcePool(t *testing.T) {
+	p := newSourcePool(50)
+	a, b := p.take(), p.take()
+	if !a.IP.IsLoopback() || !b.IP.IsLoopback() || a.IP.Equal(b.IP) {
+		t.Fatalf("take() = %v, %v; want two different loopback addresses", a, b)
+	}
+}
+
+// TestQuantileAndMedian checks the statistics of the report.
+func TestQuantileAndMedian(t *testing.T) {
+	r := loadResult{latencies: []time.Duration{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
+	if q := r.quantile(0.5); q != 6 && q != 5 {
+		t.Errorf("p50 = %v", q)
+	}
+	if q := r.quantile(0.99); q != 10 {
+		t.Errorf("p99 = %v", q)
+	}
+	if m := median([]float64{3, 1, 2}); m != 2 {
+		t.Errorf("median = %v", m)
+	}
+	if m := median([]int64{4, 1, 3, 2}); m != 2 {
+		t.Errorf("median of even count = %v, want 2 (integer mean of 2 and 3)", m)
+	}
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"time"
+
+	"github.com/restauth/restauth/bench/internal/fixture"
+)
+
+// scenario is one row of the report: GET path on a server, at the
+// configured concurrency, with the bench user's credential when auth is
+// set.
+type scenario struct {
+	name   string
+	server string
+	path   string
+	auth   bool
+	// baseline names the scenario this one's throughput is divided by,
+	// and target the minimum ratio, when there is one.
+	baseline string
+	target   float64
+	note     string
+}
+
+// getScenarios are the closed-loop GET rows, in report order. Bare
+// handlers first: they are the limits the others are compared with.
+var getScenarios = []scenario{
+	{name: "gin bare", server: "gin-bare", path: fixture.HelloPath, note: "the limit"},
+	{name: "gin jwt HS256 bearer", server: "gin-jwt", path: fixture.HelloPath, auth: true, baseline: "gin bare", target: 0.90},
+	{name: "gin jwt HS256 cookie", server: "gin-jwt-cookie", path: fixture.HelloPath, auth: true, baseline: "gin bare"},
+	{name: "gin jwt EdDSA bearer", server: "gin-jwt-eddsa", path: fixture.HelloPath, auth: true, baseline: "gin bare"},
+	{name: "gin jwt stateless", server: "gin-jwt-stateless", path: fixture.HelloPath, auth: true, baseline: "gin bare"},
+	{name: "gin jwt on sqlite", server: "gin-jwt-sqlite", path: fixture.HelloPath, auth: true, baseline: "gin bare"},
+	{name: "gin token", server: "gin-token", path: fixture.HelloPath, auth: true, baseline: "gin bare"},
+	{name: "gin session", server: "gin-session", path: fixture.HelloPath, auth: true, baseline: "gin bare"},
+	{name: "echo bare", server: "echo-bare", path: fixture.HelloPath, note: "the limit"},
+	{name: "echo jwt HS256 bearer", server: "echo-jwt", path: fixture.HelloPath, auth: true, baseline: "echo bare", target: 0.90},
+	{name: "echo token", server: "echo-token", path: fixture.HelloPath, auth: true, baseline: "echo bare"},
+	{name: "echo session", server: "echo-session", path: fixture.HelloPath, auth: true, baseline: "echo bare"},
+	{name: "sqlite bare 1-row query", server: "gin-query-sqlite", path: fixture.QueryPath, note: "baseline of user/"},
+	{name: "sqlite GET user/ (token)", server: "gin-token-sqlite", path: fixture.UserPath, auth: true, baseline: "sqlite bare 1-row query", target: 0.80},
+	{name: "postgres bare 1-row query", server: "gin-query-postgres", path: fixture.QueryPath, note: "baseline of user/"},
+	{name: "postgres GET user/ (token)", server: "gin-token-postgres", path: fixture.UserPath, auth: true, baseline: "postgres bare 1-row query"},
+}
+
+// loginServer serves the login-latency and flood scenarios: token mode
+// on SQLite at production password cost.
+const loginServer = "gin-login"
+
+// loginScenarioName and floodScenarioName name the two special rows
+// (selected with -run like the others).
+const (
+	loginScenarioName = "login latency vs one hash"
+	floodScenarioName = "login flood"
+)
+
+// loginTarget and the flood targets.
+const (
+	loginTarget      = 1.10                  // login p50 ≤ 1.1 × hash p50
+	floodRSSTarget   = 512 << 20             // peak RSS of the server
+	floodP99Target   = 50 * time.Millisecond // authenticated GET user/ during the flood
+	throttlePerIPUse = 50                    // logins per source address (restauth throttles per IP)
+)
