@@ -29,9 +29,26 @@ func CanonicalUsername(username string) string {
 // The empty string maps to the empty string, which stores treat as "no email"
 // (never unique).
 func CanonicalEmail(email string) string {
-	return canonical(strings.TrimSpace(email))
+	return fixedPoint(strings.TrimSpace(email), func(k string) string { return strings.TrimSpace(canonical(k)) })
 }
 
+// canonical folds s to its fixed point: NFKC, case folding, NFKC again.
+// One round is not always enough (NFKC can expose characters that fold,
+// and compatibility decompositions can start with a space), so rounds
+// repeat until nothing changes.
 func canonical(s string) string {
-	return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(s)))
+	return fixedPoint(s, func(k string) string { return norm.NFKC.String(cases.Fold().String(norm.NFKC.String(k))) })
+}
+
+// fixedPoint applies step until the result stops changing (a handful of
+// rounds at most for real input; bounded for hostile input).
+func fixedPoint(s string, step func(string) string) string {
+	for i := 0; i < 8; i++ {
+		next := step(s)
+		if next == s {
+			return s
+		}
+		s = next
+	}
+	return s
 }
