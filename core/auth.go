@@ -15,6 +15,8 @@ type Auth struct {
 	endpoint map[string]*endpoint // route path (relative, with trailing slash) → endpoint
 	routes   []Route
 	proxies  []netip.Prefix // Throttle.TrustedProxies, parsed
+	// sessionKey keys the session auth hash (derived once, not per request).
+	sessionKey [32]byte
 }
 
 // New validates cfg, fills in defaults and returns a ready service.
@@ -29,6 +31,7 @@ func New(cfg Config) (*Auth, error) {
 	}
 	a := &Auth{cfg: cfg, msgs: NewMessages(cfg.Messages)}
 	a.proxies, _ = cfg.Throttle.trustedProxies() // validated above
+	a.sessionKey = sessionHashKey(cfg.SecretKey)
 	if cfg.uses(MethodJWT) {
 		if a.jwt, err = newJWTService(cfg); err != nil {
 			return nil, err

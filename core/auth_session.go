@@ -93,8 +93,7 @@ func (s *SessionAuthenticator) Authenticate(w http.ResponseWriter, r *http.Reque
 // sessionAuthHash binds a session to the user's password hash and token
 // epoch (Django's get_session_auth_hash), keyed by the secret.
 func (a *Auth) sessionAuthHash(u *User) string {
-	key := sha256.Sum256(append([]byte("restauth.session.auth-hash"), a.cfg.SecretKey...))
-	m := hmac.New(sha256.New, key[:])
+	m := hmac.New(sha256.New, a.sessionKey[:])
 	m.Write([]byte(u.PasswordHash))
 	m.Write([]byte{0})
 	m.Write([]byte(strconv.FormatInt(u.TokenEpoch, 10)))
@@ -156,4 +155,9 @@ func (a *Auth) endSession(w http.ResponseWriter, r *http.Request) error {
 	}
 	a.deleteCookie(w, cookieSpec{name: name, path: "/", httpOnly: true})
 	return nil
+}
+
+// sessionHashKey derives the key of sessionAuthHash from the secret, once.
+func sessionHashKey(secret []byte) [32]byte {
+	return sha256.Sum256(append([]byte("restauth.session.auth-hash"), secret...))
 }

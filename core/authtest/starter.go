@@ -2,12 +2,8 @@ package authtest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -37,14 +33,7 @@ type StarterSpec struct {
 // MySQL when RESTAUTH_TEST_POSTGRES_URL / RESTAUTH_TEST_MYSQL_URL are set
 // (only RESTAUTH_DATABASE_URL changes).
 func RunStarter(t *testing.T, spec StarterSpec) {
-	urls := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "starter.db")}
-	for name, v := range map[string]string{"postgres": "RESTAUTH_TEST_POSTGRES_URL", "mysql": "RESTAUTH_TEST_MYSQL_URL"} {
-		if u := os.Getenv(v); u != "" {
-			urls[name] = u
-		} else {
-			t.Logf("%s not set: the starter is not tested on %s", v, name)
-		}
-	}
+	urls := StarterDatabases(t)
 	for name, dbURL := range urls {
 		for _, mode := range []string{"token", "jwt", "session", "all"} {
 			t.Run(name+"/"+mode, func(t *testing.T) { runStarterOn(t, spec, dbURL, mode) })
@@ -66,7 +55,7 @@ func runStarterOn(t *testing.T, spec StarterSpec, dbURL, mode string) {
 	getenv := func(k string) string { return env[k] }
 	ctx := t.Context()
 	// Shared databases keep rows between runs: use a fresh account.
-	suffix := randomSuffix(t)
+	suffix := RandomSuffix(t)
 	acct := Account{Username: "alice_" + suffix, Email: "alice_" + suffix + "@example.com", Password: "Correct-Horse-9"}
 
 	command := func(args ...string) error {
@@ -163,12 +152,4 @@ func waitUp(t *testing.T, url string, done <-chan error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("server at %s did not come up", url)
-}
-
-func randomSuffix(t *testing.T) string {
-	var b [4]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b[:])
 }

@@ -31,14 +31,14 @@ var keyRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
 // refresh token (rotation: the old one is then refused and its whole login
 // revoked), and logs out with the refresh token in the body.
 func TestJWTPhone(t *testing.T) {
-	for name, dbURL := range databases(t) {
+	for name, dbURL := range authtest.StarterDatabases(t) {
 		t.Run(name, func(t *testing.T) {
-			srv := startServer(t, dbURL, nil)
-			alice, bob := srv.createUser("alice"), srv.createUser("bob")
-			p := newPhone(t, srv.base)
+			srv := authtest.StartStarter(t, run, dbURL, nil)
+			alice, bob := srv.CreateUser("alice", testPassword), srv.CreateUser("bob", testPassword)
+			p := newPhone(t, srv.URL)
 			secrets := jwtPhoneFlow(t, p, alice)
 			isolationFlow(t, p, alice, bob)
-			srv.wantNoSecretsLogged(append(secrets, alice.Password)...)
+			srv.WantNoSecretsLogged(append(secrets, alice.Password)...)
 		})
 	}
 }
@@ -47,12 +47,12 @@ func TestJWTPhone(t *testing.T) {
 // configuration: login also returns "key", which works as
 // "Authorization: Token <key>" until logout.
 func TestTokenPhone(t *testing.T) {
-	for name, dbURL := range databases(t) {
+	for name, dbURL := range authtest.StarterDatabases(t) {
 		t.Run(name, func(t *testing.T) {
-			srv := startServer(t, dbURL, nil)
-			acct := srv.createUser("carol")
-			key := tokenPhoneFlow(t, newPhone(t, srv.base), acct, bearerChallenge)
-			srv.wantNoSecretsLogged(key, acct.Password)
+			srv := authtest.StartStarter(t, run, dbURL, nil)
+			acct := srv.CreateUser("carol", testPassword)
+			key := tokenPhoneFlow(t, newPhone(t, srv.URL), acct, bearerChallenge)
+			srv.WantNoSecretsLogged(key, acct.Password)
 		})
 	}
 }

@@ -19,7 +19,7 @@ import (
 // SMTP mail in both modes; authtest.TokenClientFlow in token mode), and
 // commands taking effect on the running server.
 func TestStarter(t *testing.T) {
-	for name, dbURL := range databases(t) {
+	for name, dbURL := range authtest.StarterDatabases(t) {
 		for _, mode := range []string{"jwt", "token"} {
 			t.Run(name+"/"+mode, func(t *testing.T) { starterFlow(t, dbURL, mode) })
 		}
@@ -28,19 +28,19 @@ func TestStarter(t *testing.T) {
 
 func starterFlow(t *testing.T, dbURL, mode string) {
 	smtp := smtptest.NewServer(t)
-	srv := startServer(t, dbURL, map[string]string{
+	srv := authtest.StartStarter(t, run, dbURL, map[string]string{
 		"RESTAUTH_MODE":               mode,
 		"RESTAUTH_SMTP_ADDR":          smtp.Addr(),
 		"RESTAUTH_EMAIL_VERIFICATION": "mandatory",
 	})
-	if err := srv.command("migrate"); err != nil {
+	if err := srv.Command("migrate"); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	acct := srv.createUser("alice")
-	if err := srv.command("createuser", "--username", acct.Username, "--password", "x"); err == nil {
+	acct := srv.CreateUser("alice", testPassword)
+	if err := srv.Command("createuser", "--username", acct.Username, "--password", "x"); err == nil {
 		t.Error("createuser accepted a duplicate username")
 	}
-	p := newPhone(t, srv.base)
+	p := newPhone(t, srv.URL)
 
 	switch mode {
 	case "token":
@@ -54,11 +54,11 @@ func starterFlow(t *testing.T, dbURL, mode string) {
 		}
 		p.do("POST", "/api/auth/token/refresh/", "", jsonBody("refresh", "x")).want(t, "no JWT endpoints in token mode", 404, `{"detail":"Not found."}`)
 		tokenPhoneFlow(t, p, acct, "Token")
-		authtest.TokenClientFlow(t, srv.base, "/api/auth/", "/api/v1/notes", acct)
+		authtest.TokenClientFlow(t, srv.URL, "/api/auth/", "/api/v1/notes", acct)
 	case "jwt":
 		tokenPhoneFlow(t, p, acct, bearerChallenge)
 	}
-	authtest.AccountsClientFlow(t, srv.base, "/api/auth/", smtp, randomSuffix(t))
+	authtest.AccountsClientFlow(t, srv.URL, "/api/auth/", smtp, authtest.RandomSuffix(t))
 
 	// Commands act on the running server: changepassword ends every
 	// login of the user, deactivate refuses new ones.
@@ -66,7 +66,7 @@ func starterFlow(t *testing.T, dbURL, mode string) {
 	if mode == "jwt" {
 		access, refresh = jwtLogin(t, p, acct)
 	}
-	if err := srv.command("changepassword", "--username", acct.Username, "--password", "Other-Horse-10"); err != nil {
+	if err := srv.Command("changepassword", "--username", acct.Username, "--password", "Other-Horse-10"); err != nil {
 		t.Fatalf("changepassword: %v", err)
 	}
 	login := func(pw string) int {
@@ -79,13 +79,13 @@ func starterFlow(t *testing.T, dbURL, mode string) {
 		p.do("GET", "/api/v1/notes", "Bearer "+access, "").want(t, "access token after changepassword", 401, accessRevoked)
 		p.do("POST", "/api/auth/token/refresh/", "", jsonBody("refresh", refresh)).want(t, "refresh token after changepassword", 401, blacklisted)
 	}
-	if err := srv.command("deactivate", "--username", acct.Username); err != nil {
+	if err := srv.Command("deactivate", "--username", acct.Username); err != nil {
 		t.Fatalf("deactivate: %v", err)
 	}
 	if got := login("Other-Horse-10"); got != 400 {
 		t.Errorf("deactivated user logged in: %d", got)
 	}
-	srv.wantNoSecretsLogged(acct.Password, "Other-Horse-10", refresh, access)
+	srv.WantNoSecretsLogged(acct.Password, "Other-Horse-10", refresh, access)
 }
 
 // TestCookieModesRefused checks that the cookie modes fail at start with a

@@ -46,17 +46,17 @@ func login(t *testing.T, b *browser, acct authtest.Account, password string) res
 // TestBrowser drives the site like a browser without JavaScript: form
 // posts with the csrfmiddlewaretoken field, cookies in a jar.
 func TestBrowser(t *testing.T) {
-	for name, dbURL := range databases(t) {
+	for name, dbURL := range authtest.StarterDatabases(t) {
 		t.Run(name, func(t *testing.T) {
-			srv := startServer(t, dbURL, map[string]string{"RESTAUTH_INSECURE_COOKIES": "1"})
-			acct := srv.createUser("alice")
+			srv := authtest.StartStarter(t, run, dbURL, map[string]string{"RESTAUTH_INSECURE_COOKIES": "1"})
+			acct := srv.CreateUser("alice", testPassword)
 			browserFlow(t, srv, acct)
 		})
 	}
 }
 
-func browserFlow(t *testing.T, srv *server, acct authtest.Account) {
-	a := newBrowser(t, srv.base)
+func browserFlow(t *testing.T, srv *authtest.StarterServer, acct authtest.Account) {
+	a := newBrowser(t, srv.URL)
 
 	// Anonymous: the pages send visitors to the login page.
 	a.get("/profile").wantRedirect(t, "anonymous /profile", "/login?next=%2Fprofile")
@@ -94,7 +94,7 @@ func browserFlow(t *testing.T, srv *server, acct authtest.Account) {
 	creds := url.Values{"username": {acct.Username}, "password": {acct.Password}}
 	a.postFormFrom("https://evil.example", "/api/auth/login/", creds).want(t, "login form from another site", 403,
 		`{"detail":"CSRF Failed: Origin checking failed - https://evil.example does not match any trusted origins."}`)
-	reg := url.Values{"username": {"mallory_" + randomSuffix(t)}, "email": {"m_" + randomSuffix(t) + "@example.com"},
+	reg := url.Values{"username": {"mallory_" + authtest.RandomSuffix(t)}, "email": {"m_" + authtest.RandomSuffix(t) + "@example.com"},
 		"password1": {acct.Password}, "password2": {acct.Password}}
 	a.postFormFrom("https://evil.example", "/api/auth/registration/", reg).want(t, "registration form from another site", 403,
 		`{"detail":"CSRF Failed: Origin checking failed - https://evil.example does not match any trusted origins."}`)
@@ -120,7 +120,7 @@ func browserFlow(t *testing.T, srv *server, acct authtest.Account) {
 	}
 
 	// A second browser of the same user.
-	b := newBrowser(t, srv.base)
+	b := newBrowser(t, srv.URL)
 	if res := login(t, b, acct, acct.Password); res.status != 204 {
 		t.Fatalf("second browser login: %d %s", res.status, res.body)
 	}
@@ -155,7 +155,7 @@ func browserFlow(t *testing.T, srv *server, acct authtest.Account) {
 	}
 	b.get("/profile").wantRedirect(t, "other browser after the password change", "/login?next=%2Fprofile")
 	b.get("/api/auth/user/").want(t, "other browser's API after the password change", 403, notProvided)
-	old := newBrowser(t, srv.base)
+	old := newBrowser(t, srv.URL)
 	old.setCookie("sessionid", sid)
 	old.get("/profile").wantRedirect(t, "replayed pre-change session", "/login?next=%2Fprofile")
 
@@ -174,13 +174,13 @@ func browserFlow(t *testing.T, srv *server, acct authtest.Account) {
 	if res := login(t, b, acct, newPassword); res.status != 204 {
 		t.Errorf("new password: %d %s", res.status, res.body)
 	}
-	srv.wantNoSecretsLogged(acct.Password, newPassword, sid, csrf, logoutToken)
+	srv.WantNoSecretsLogged(acct.Password, newPassword, sid, csrf, logoutToken)
 }
 
 // TestStatic checks that the script and style are served from the binary.
 func TestStatic(t *testing.T) {
-	srv := startServer(t, "sqlite:"+t.TempDir()+"/static.db", map[string]string{"RESTAUTH_INSECURE_COOKIES": "1"})
-	b := newBrowser(t, srv.base)
+	srv := authtest.StartStarter(t, run, "sqlite:"+t.TempDir()+"/static.db", map[string]string{"RESTAUTH_INSECURE_COOKIES": "1"})
+	b := newBrowser(t, srv.URL)
 	for path, ctype := range map[string]string{"/static/app.js": "javascript", "/static/style.css": "text/css"} {
 		res := b.get(path)
 		if res.status != 200 || !strings.Contains(res.header.Get("Content-Type"), ctype) || len(res.body) == 0 {
