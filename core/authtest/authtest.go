@@ -69,6 +69,7 @@ func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) co
 		{"Sessions", s.testSessions},
 		{"LoginCSRF", s.testLoginCSRF},
 		{"Combined", s.testCombined},
+		{"Hostile", s.testHostile},
 	} {
 		t.Run(g.name, g.run)
 	}
