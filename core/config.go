@@ -253,6 +253,9 @@ func (c Config) validate() error {
 	if c.TokenLifetime < 0 {
 		errs = append(errs, errors.New("TokenLifetime must not be negative"))
 	}
+	if placeholderSecret(c.SecretKey) {
+		errs = append(errs, errors.New("SecretKey is a well-known example value: use at least 32 random bytes"))
+	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, errors.New("MaxBodyBytes must be at least 1024"))
 	}

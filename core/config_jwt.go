@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"crypto"
 	"errors"
 	"fmt"
@@ -157,6 +158,9 @@ func (j JWTConfig) validate(c Config) []error {
 	}
 	if !j.DisableCookies && !validPrefix(j.RefreshCookiePath) {
 		errs = append(errs, fmt.Errorf("JWT.RefreshCookiePath %q must be a path starting and ending with '/'", j.RefreshCookiePath))
+	}
+	if !bytes.Equal(j.SigningKey, c.SecretKey) && placeholderSecret(j.SigningKey) {
+		errs = append(errs, errors.New("JWT.SigningKey is a well-known example value: use at least 32 random bytes"))
 	}
 	for _, h := range j.HeaderTypes {
 		if h == "" || h == "Token" {

@@ -86,3 +86,36 @@ func TestAcceptsJSON(t *testing.T) {
 		}
 	}
 }
+
+// T-JWT-14: example secrets are refused however long they are; random
+// ones, and the suite's keys, are not.
+func TestPlaceholderSecret(t *testing.T) {
+	for _, s := range []string{
+		"changeme", "CHANGE_ME-to-32-random-bytes-0123456789", "change me please, 0123456789abcdef",
+		"your-256-bit-secret", "django-insecure-k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8o9p0",
+		"my-secret-key-0123456789abcdefghijklmnop", "replace-me-with-openssl-rand-hex-32",
+		"placeholder-0123456789abcdefghijklmnopqrst", "super_secret_key_0123456789abcdefghij",
+	} {
+		if !placeholderSecret([]byte(s)) {
+			t.Errorf("%q accepted", s)
+		}
+	}
+	for _, s := range []string{
+		"", "probe-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		"Zr0tFQ2mFqk1x8Yp3b6v9QeJc4Hn7Ws2Lg5Ud8Ta1Kx",
+	} {
+		if placeholderSecret([]byte(s)) {
+			t.Errorf("%q refused", s)
+		}
+	}
+	_, err := New(Config{Store: nopStore{}, SecretKey: []byte("changeme-changeme-0123456789abcdef")})
+	if err == nil || !strings.Contains(err.Error(), "SecretKey is a well-known example value") || strings.Contains(err.Error(), "changeme") {
+		t.Errorf("New with an example SecretKey: %v", err)
+	}
+	_, err = New(Config{Store: nopStore{}, Methods: []Method{MethodJWT}, SecretKey: []byte("probe-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"),
+		JWT: JWTConfig{SigningKey: []byte("your-256-bit-secret-your-256-bit-secret")}})
+	if err == nil || !strings.Contains(err.Error(), "JWT.SigningKey is a well-known example value") {
+		t.Errorf("New with an example SigningKey: %v", err)
+	}
+}
