@@ -83,7 +83,9 @@ type Config struct {
 
 	// SecretKey is the server secret (Django's SECRET_KEY): the default
 	// HS256 JWT signing key. At least 32 bytes; required when MethodJWT is
-	// configured without its own key. Share it between instances.
+	// configured without its own key. Share it between instances. Values
+	// from tutorials and templates ("changeme", "django-insecure-…") are
+	// refused whatever their length.
 	SecretKey []byte
 
 	// JWT configures JWT authentication (MethodJWT). See JWTConfig.

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/simplejwt"
 )
 
@@ -185,6 +186,22 @@ func (s *suite) fJWTForgery(t *testing.T, c *cases, f *fJWTEnvs) {
 		} {
 			t.Run(name, func(t *testing.T) { e.fJWTForged(t, tok) })
 		}
+		t.Run("length cap at 8 KiB, before parsing", func(t *testing.T) {
+			claims := fJWTClaims(f.clk.Now(), u.ID)
+			padded := func(n int) string {
+				return fJWTHS256(t, fJWTPayload(claims, fJWTMember{"pad", `"` + strings.Repeat("x", n) + `"`}))
+			}
+			n := 5800 // a little under 8 KiB once base64-encoded
+			for len(padded(n+1)) <= core.DefaultMaxTokenLength {
+				n++
+			}
+			fits, over := padded(n), padded(n+1)
+			if len(fits) > core.DefaultMaxTokenLength || len(over) <= core.DefaultMaxTokenLength {
+				t.Fatalf("lengths %d and %d do not straddle the cap", len(fits), len(over))
+			}
+			e.fJWTAccepted(t, fits, "jwt07")
+			e.fJWTForged(t, over)
+		})
 		t.Run("1 MiB of dots", func(t *testing.T) {
 			// The Bearer line is a few bytes over net/http's default 1 MiB
 			// header limit plus its 4 KiB slack only with large other
