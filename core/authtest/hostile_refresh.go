@@ -52,8 +52,7 @@ func (s *suite) hostileRefresh(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-RT-02", func(t *testing.T) {
-		const racers = 20
-		race := func(t *testing.T, g *env, l jwtLogin) []*response {
+		race := func(t *testing.T, g *env, l jwtLogin, racers int) []*response {
 			reqs := make([]*http.Request, racers)
 			for i := range reqs {
 				reqs[i] = g.rtPost(t, "token/refresh/", jsonObject("refresh", l.refresh))
@@ -63,7 +62,7 @@ func (s *suite) hostileRefresh(t *testing.T, c *cases) {
 		t.Run("strict: exactly one wins, the duplicates are reuse", func(t *testing.T) {
 			l := e.loginJWT(t, "alice")
 			var winners []rtPair
-			for _, res := range race(t, e, l) {
+			for _, res := range race(t, e, l, 20) {
 				switch {
 				case res == nil:
 				case res.status == http.StatusOK:
@@ -91,7 +90,7 @@ func (s *suite) hostileRefresh(t *testing.T, c *cases) {
 			l := g.loginJWT(t, "alice")
 			fam := rtClaimsOf(t, l.refresh).Family
 			seen := map[string]bool{}
-			for _, res := range race(t, g, l) {
+			for _, res := range race(t, g, l, 8) {
 				if res == nil {
 					continue
 				}

@@ -73,7 +73,7 @@ func (s *suite) hostileRefreshRevocation(t *testing.T, e *env, clk *clock) {
 // login is dead: a refresh that won the race must not leave a live
 // successor. Run it under -race.
 func (s *suite) hostileRefreshLogoutRace(t *testing.T, clk *clock) {
-	const rounds = 4
+	const rounds = 2
 	for _, tc := range []struct {
 		name      string
 		refreshes int
