@@ -30,10 +30,9 @@ func rtWantUnavailable(t *testing.T, res *response) {
 // hostileRefreshStoreDown is T-RT-07: when the refresh store cannot be
 // read or written, token/refresh/ answers 503 with Retry-After, issues no
 // token and leaves the presented token as it was, so that a retry works.
-func (s *suite) hostileRefreshStoreDown(t *testing.T) {
-	clk := newClock()
+func (s *suite) hostileRefreshStoreDown(t *testing.T, clk *clock) {
 	fs := &failingStore{}
-	e := s.newEnv(t, jwtMode(clk), fs.install)
+	e := s.newEnv(t, jwtMode(clk), fs.install, func(c *core.Config) { c.JWT.ReuseGrace = 10 * time.Second })
 	e.createUser(t, newUser("alice"))
 
 	for _, method := range []string{"UserByRefreshFamily", "ConsumeRefreshToken"} {
@@ -56,6 +55,7 @@ func (s *suite) hostileRefreshStoreDown(t *testing.T) {
 		l := e.loginJWT(t, "alice")
 		res, next := e.rtRotate(t, l.refresh)
 		res.wantStatus(t, http.StatusOK)
+		clk.advance(11 * time.Second) // past the grace window
 		fs.fail("RevokeRefreshFamily")
 		res, _ = e.rtRotate(t, l.refresh) // reuse, but the family cannot be revoked
 		fs.clear()
@@ -75,16 +75,13 @@ func (s *suite) hostileRefreshStoreDown(t *testing.T) {
 	})
 
 	t.Run("grace-window successor cannot be stored", func(t *testing.T) {
-		fs := &failingStore{}
-		g := s.newEnv(t, jwtMode(clk), fs.install, func(c *core.Config) { c.JWT.ReuseGrace = 10 * time.Second })
-		g.createUser(t, newUser("alice"))
-		l := g.loginJWT(t, "alice")
-		g.rtRotate(t, l.refresh)
+		l := e.loginJWT(t, "alice")
+		e.rtRotate(t, l.refresh)
 		fs.fail("AddRefreshToken")
-		res, _ := g.rtRotate(t, l.refresh)
+		res, _ := e.rtRotate(t, l.refresh)
 		fs.clear()
 		rtWantUnavailable(t, res)
-		res, _ = g.rtRotate(t, l.refresh)
+		res, _ = e.rtRotate(t, l.refresh)
 		res.wantStatus(t, http.StatusOK)
 	})
 }
@@ -127,8 +124,7 @@ func (f *rtCollidingStore) ConsumeRefreshToken(ctx context.Context, jti string, 
 // entirely: the client gets a 503 and no token, the old token is unused,
 // the other token untouched, and the retry behaves as a first attempt
 // with exactly one live successor.
-func (s *suite) hostileRefreshHalfRotation(t *testing.T) {
-	clk := newClock()
+func (s *suite) hostileRefreshHalfRotation(t *testing.T, clk *clock) {
 	fs := &rtCollidingStore{}
 	e := s.newEnv(t, jwtMode(clk), fs.install)
 	e.createUser(t, newUser("alice"))

@@ -12,11 +12,9 @@ import (
 // its absolute lifetime (JWTConfig.FamilyLifetime, default 30 days), and a
 // refresh token not used for RefreshLifetime (the idle limit, default 24
 // hours) dies then; both refused at the boundary +1 s, not before.
-func (s *suite) hostileRefreshLifetimes(t *testing.T) {
+func (s *suite) hostileRefreshLifetimes(t *testing.T, envs *rtEnvs) {
+	e, clk := envs.strict, envs.clk
 	t.Run("absolute lifetime of a rotating login", func(t *testing.T) {
-		clk := newClock()
-		e := s.newEnv(t, jwtMode(clk))
-		e.createUser(t, newUser("alice"))
 		if got := e.auth.Config().JWT.FamilyLifetime; got != 30*24*time.Hour {
 			t.Fatalf("default FamilyLifetime %v, want 30 days", got)
 		}
@@ -49,7 +47,6 @@ func (s *suite) hostileRefreshLifetimes(t *testing.T) {
 	})
 
 	t.Run("configured absolute lifetime", func(t *testing.T) {
-		clk := newClock()
 		e := s.newEnv(t, jwtMode(clk), func(c *core.Config) { c.JWT.FamilyLifetime = 3 * time.Hour })
 		e.createUser(t, newUser("alice"))
 		start := clk.Now()
@@ -62,9 +59,6 @@ func (s *suite) hostileRefreshLifetimes(t *testing.T) {
 	})
 
 	t.Run("idle expiry", func(t *testing.T) {
-		clk := newClock()
-		e := s.newEnv(t, jwtMode(clk))
-		e.createUser(t, newUser("alice"))
 		idle := e.auth.Config().JWT.RefreshLifetime
 		if idle != core.DefaultRefreshLifetime {
 			t.Fatalf("default RefreshLifetime %v", idle)

@@ -15,11 +15,10 @@ import (
 // djrestauth-wire.md specifies) and at rotation (no "refresh" key); in
 // header mode (no cookies, JWT_AUTH_HTTPONLY=False) it is in the JSON
 // body and no cookie is set.
-func (s *suite) hostileRefreshWhereTokensGo(t *testing.T) {
-	clk := newClock()
+func (s *suite) hostileRefreshWhereTokensGo(t *testing.T, envs *rtEnvs) {
+	clk := envs.clk
 	t.Run("cookie mode", func(t *testing.T) {
-		e := s.newEnv(t, jwtMode(clk))
-		e.createUser(t, newUser("alice"))
+		e := envs.strict
 		l := e.loginJWT(t, "alice")
 		c := l.cookies["refresh"]
 		if string(l.body["refresh"]) != `""` || c == nil || !c.HttpOnly || !jwtRe.MatchString(c.Value) {

@@ -19,9 +19,9 @@ import (
 // gorilla stores (gin-contrib's Redis store) return.
 type sessFailingStore struct {
 	sessions.Store
-	plain   bool
 	mu      sync.Mutex
 	failing bool
+	plain   bool
 }
 
 // install wraps the config's session store; use it as a newEnv option
@@ -31,11 +31,12 @@ func (f *sessFailingStore) install(c *core.Config) {
 	c.Session.Store = f
 }
 
-// fail makes every call fail (true) or work (false).
-func (f *sessFailingStore) fail(on bool) {
+// failWith makes every call fail (on) or work, with plain errors or
+// ones wrapping core.ErrUnavailable.
+func (f *sessFailingStore) failWith(on, plain bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.failing = on
+	f.failing, f.plain = on, plain
 }
 
 // err returns the fault while failing.
