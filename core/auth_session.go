@@ -37,9 +37,9 @@ type SessionAuthenticator struct {
 // Challenge implements Authenticator: none, so failures are 403.
 func (s *SessionAuthenticator) Challenge() string { return "" }
 
-// Authenticate implements Authenticator. An absent, unknown, expired or
-// invalidated session is anonymous (not handled); a failing store is a
-// 503, never anonymous.
+// Authenticate implements Authenticator. An absent, unknown, expired,
+// tampered or invalidated session is anonymous (not handled); a failing
+// store is a 503, never anonymous (see sessionLoadFailed).
 func (s *SessionAuthenticator) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
 	a := s.auth
 	if _, err := r.Cookie(a.cfg.Session.CookieName); err != nil {
@@ -47,8 +47,8 @@ func (s *SessionAuthenticator) Authenticate(w http.ResponseWriter, r *http.Reque
 	}
 	sess, err := a.cfg.Session.Store.Get(r, a.cfg.Session.CookieName)
 	if err != nil {
-		if errors.Is(err, ErrUnavailable) {
-			return nil, err
+		if sessionLoadFailed(err) {
+			return nil, unavailable(err)
 		}
 		return nil, nil // tampered or undecodable: no session
 	}
@@ -117,8 +117,8 @@ func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, user *User) 
 		return err
 	}
 	sess, err := store.New(r, name)
-	if err != nil && errors.Is(err, ErrUnavailable) {
-		return err
+	if sessionLoadFailed(err) {
+		return unavailable(err)
 	}
 	if sess == nil {
 		sess = sessions.NewSession(store, name)
@@ -141,8 +141,8 @@ func (a *Auth) endSession(w http.ResponseWriter, r *http.Request) error {
 	store, name := a.cfg.Session.Store, a.cfg.Session.CookieName
 	if _, err := r.Cookie(name); err == nil {
 		sess, err := store.Get(r, name)
-		if err != nil && errors.Is(err, ErrUnavailable) {
-			return err
+		if sessionLoadFailed(err) {
+			return unavailable(err)
 		}
 		if err == nil && !sess.IsNew {
 			sess.Options = a.sessionOptions()

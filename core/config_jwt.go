@@ -50,6 +50,13 @@ type JWTConfig struct {
 	AccessLifetime time.Duration
 	// RefreshLifetime is REFRESH_TOKEN_LIFETIME. Default 24 hours.
 	RefreshLifetime time.Duration
+	// FamilyLifetime is the absolute lifetime of a login (refresh family):
+	// however often its refresh token rotates, token/refresh/ refuses it
+	// once this long has passed since the login, and the user must log in
+	// again (RefreshLifetime is the idle limit: each rotation issues a
+	// token that lives that long). Default 30 days, or RefreshLifetime
+	// when that is longer. SimpleJWT has no counterpart.
+	FamilyLifetime time.Duration
 	// DisableRotation is ROTATE_REFRESH_TOKENS=False: token/refresh/
 	// returns only a new access token and the refresh token stays valid
 	// until it expires or is revoked. Default false: every refresh issues a
@@ -106,6 +113,7 @@ type JWTConfig struct {
 const (
 	DefaultAccessLifetime  = 5 * time.Minute
 	DefaultRefreshLifetime = 24 * time.Hour
+	DefaultFamilyLifetime  = 30 * 24 * time.Hour
 	DefaultMaxTokenLength  = 8192
 )
 
@@ -124,6 +132,9 @@ func (j JWTConfig) withDefaults(c Config) JWTConfig {
 	}
 	if j.RefreshLifetime == 0 {
 		j.RefreshLifetime = DefaultRefreshLifetime
+	}
+	if j.FamilyLifetime == 0 {
+		j.FamilyLifetime = max(DefaultFamilyLifetime, j.RefreshLifetime)
 	}
 	if j.Algorithm == "" {
 		j.Algorithm = "HS256"
@@ -147,8 +158,11 @@ func (j JWTConfig) withDefaults(c Config) JWTConfig {
 // is validated by simplejwt.New when the service is built.
 func (j JWTConfig) validate(c Config) []error {
 	var errs []error
-	if j.AccessLifetime < 0 || j.RefreshLifetime < 0 || j.ReuseGrace < 0 || j.Leeway < 0 {
+	if j.AccessLifetime < 0 || j.RefreshLifetime < 0 || j.FamilyLifetime < 0 || j.ReuseGrace < 0 || j.Leeway < 0 {
 		errs = append(errs, errors.New("JWT lifetimes, ReuseGrace and Leeway must not be negative"))
+	}
+	if j.FamilyLifetime < j.AccessLifetime {
+		errs = append(errs, errors.New("JWT.FamilyLifetime must not be shorter than AccessLifetime"))
 	}
 	if j.RefreshLifetime < j.AccessLifetime {
 		errs = append(errs, errors.New("JWT.RefreshLifetime must not be shorter than AccessLifetime"))

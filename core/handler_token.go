@@ -68,7 +68,8 @@ type refreshBody struct {
 // (then CSRF applies). With rotation (the default) the presented token is
 // consumed atomically and a successor issued; presenting a consumed token
 // again revokes its whole family (reuse detection), unless it comes back
-// within JWTConfig.ReuseGrace.
+// within JWTConfig.ReuseGrace. A login older than JWTConfig.FamilyLifetime
+// cannot refresh any more.
 func (a *Auth) serveTokenRefresh(req *request) error {
 	if err := a.hit(req.r, a.cfg.Throttle.RefreshPerIP, "refresh-ip", a.ClientIP(req.r).String()); err != nil {
 		return err
@@ -108,6 +109,8 @@ func (a *Auth) serveTokenRefresh(req *request) error {
 		return blacklisted
 	case !user.IsActive:
 		return a.refreshTokenError("No active account found for the given token.", "no_active_account")
+	case !a.cfg.Now().Before(fam.Created.Add(a.cfg.JWT.FamilyLifetime)):
+		return invalid // the login outlived JWTConfig.FamilyLifetime: log in again
 	}
 
 	access, refresh, _, rc, err := a.jwt.codec.NewPair(claims.UserID, claims.Family, claims.Extra)
@@ -186,7 +189,7 @@ func (a *Auth) consumeRefresh(req *request, jti string, successor *RefreshToken)
 			return unavailable(err)
 		}
 		a.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "restauth: refresh token reuse detected; login revoked",
-			slog.String("event", "refresh_reuse"), slog.Int64("user_id", old.UserID))
+			slog.String("event", "refresh_reuse"), slog.Int64("user_id", old.UserID), slog.String("family_id", old.FamilyID))
 		return a.refreshTokenError("Token is blacklisted", "token_not_valid")
 	case errors.Is(err, ErrRefreshRevoked):
 		return a.refreshTokenError("Token is blacklisted", "token_not_valid")

@@ -12,12 +12,16 @@ import (
 // than a browser tab, so the refresh token lives longer than the starters'
 // browser default of 7 days; it slides: every refresh issues a new one
 // valid for RefreshLifetime again, so an app used at least monthly stays
-// logged in, and one left unused for a month logs in again.
+// logged in, and one left unused for a month logs in again. However often
+// it refreshes, a login ends FamilyLifetime after it began.
 const (
 	// AccessLifetime bounds how long a stolen access token is useful.
 	AccessLifetime = 15 * time.Minute
 	// RefreshLifetime is the sliding window of a JWT login.
 	RefreshLifetime = 30 * 24 * time.Hour
+	// FamilyLifetime is the absolute lifetime of a JWT login (core's
+	// default is 30 days, which would end a phone's login monthly).
+	FamilyLifetime = 180 * 24 * time.Hour
 	// TokenLifetime bounds a DB token after login (DRF's never expire). In
 	// jwt mode every login also returns a "key" that a JWT phone ignores;
 	// this makes sure such keys do not live forever.
@@ -63,5 +67,6 @@ func applyMobile(cfg *core.Config, mode envconfig.Mode) {
 	cfg.JWT.ReuseGrace = 0          // strict: a phone must not refresh twice in parallel (README)
 	cfg.JWT.AccessLifetime = AccessLifetime
 	cfg.JWT.RefreshLifetime = RefreshLifetime
+	cfg.JWT.FamilyLifetime = FamilyLifetime
 	cfg.JWT.ReturnExpiration = true // tells the phone when to refresh ahead of time
 }
