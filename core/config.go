@@ -274,6 +274,7 @@ func (c Config) validate() error {
 		errs = append(errs, c.Session.validate(c)...)
 	}
 	errs = append(errs, c.CSRF.validate()...)
+	errs = append(errs, c.cookieNameErrors()...)
 	errs = append(errs, c.Throttle.validate()...)
 	errs = append(errs, c.Accounts.validate(c)...)
 	if err := errors.Join(errs...); err != nil {

@@ -25,7 +25,10 @@ type CSRFConfig struct {
 	// TrustedOrigins are the origins, as scheme://host[:port], allowed to
 	// make cookie-authenticated writes besides the request's own origin
 	// (CSRF_TRUSTED_ORIGINS). A SPA served from another origin than the
-	// API must be listed here.
+	// API must be listed here. An entry also fixes the scheme of its
+	// host: behind a proxy that terminates TLS (requests arrive as plain
+	// HTTP), list "https://your.host" so that a page at http://your.host
+	// is refused.
 	TrustedOrigins []string
 }
 

@@ -95,6 +95,13 @@ func (a *Auth) originFailure(r *http.Request) string {
 
 // trustedOrigin reports whether origin is the request's own origin or one
 // of the configured trusted origins. Scheme, host and port all count.
+//
+// The request's own scheme is guessed from r.TLS, which is nil behind a
+// TLS-terminating proxy; so a trusted origin configured for the request's
+// host with another scheme is authoritative: with https://app.example
+// trusted, a page at http://app.example (plain HTTP, MitM-able) is a
+// foreign origin even though the proxied request looks like plain HTTP
+// (the CVE-2025-24358 class: TLS-ness from configuration, not request state).
 func (a *Auth) trustedOrigin(r *http.Request, origin string) bool {
 	o := normalizeOrigin(origin)
 	if o == "" {
@@ -104,15 +111,28 @@ func (a *Auth) trustedOrigin(r *http.Request, origin string) bool {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if o == normalizeOrigin(scheme+"://"+r.Host) {
-		return true
-	}
+	own := normalizeOrigin(scheme + "://" + r.Host)
+	ownHost := originHost(own)
+	schemeConfigured := false
 	for _, t := range a.cfg.CSRF.TrustedOrigins {
-		if o == normalizeOrigin(t) {
+		t = normalizeOrigin(t)
+		if o == t {
 			return true
 		}
+		if ownHost != "" && originHost(t) == ownHost && !strings.HasPrefix(t, scheme+"://") {
+			schemeConfigured = true
+		}
 	}
-	return false
+	return o == own && !schemeConfigured
+}
+
+// originHost is the host name (without port) of a normalized origin.
+func originHost(origin string) string {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // normalizeOrigin lower-cases scheme and host and drops the default port;

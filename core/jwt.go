@@ -22,6 +22,9 @@ func newJWTService(cfg Config) (*jwtService, error) {
 	if err != nil {
 		return nil, fmt.Errorf("restauth: invalid config: JWT: %w", err)
 	}
+	if err := checkJWTCookieSizes(cfg, codec); err != nil {
+		return nil, err
+	}
 	rs, ok := cfg.Store.(RefreshStore)
 	if !ok {
 		return nil, errors.New("restauth: invalid config: MethodJWT needs a Store that implements RefreshStore")
