@@ -85,15 +85,18 @@ func (ac AccountConfig) validate(c Config) []error {
 	if ac.Mailer == nil {
 		return nil
 	}
-	u, err := url.Parse(ac.FrontendURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("Accounts.FrontendURL %q must be an absolute http(s) URL", ac.FrontendURL))
+	if !absoluteHTTPURL(ac.FrontendURL) {
+		errs = append(errs, fmt.Errorf("Accounts.FrontendURL %q must be an absolute http(s) URL without user info", ac.FrontendURL))
 	}
 	if !strings.Contains(ac.PasswordResetURL, "{uid}") || !strings.Contains(ac.PasswordResetURL, "{token}") {
 		errs = append(errs, errors.New("Accounts.PasswordResetURL must contain {uid} and {token}"))
+	} else if !absoluteHTTPURL(link(ac.PasswordResetURL, "uid", "1", "token", "t")) {
+		errs = append(errs, fmt.Errorf("Accounts.PasswordResetURL %q must be an absolute http(s) URL without user info", ac.PasswordResetURL))
 	}
 	if !strings.Contains(ac.VerifyEmailURL, "{key}") {
 		errs = append(errs, errors.New("Accounts.VerifyEmailURL must contain {key}"))
+	} else if !absoluteHTTPURL(link(ac.VerifyEmailURL, "key", "k")) {
+		errs = append(errs, fmt.Errorf("Accounts.VerifyEmailURL %q must be an absolute http(s) URL without user info", ac.VerifyEmailURL))
 	}
 	if len(c.SecretKey) < 32 {
 		errs = append(errs, errors.New("account mails need a SecretKey of at least 32 bytes (reset tokens and verification keys are signed with it)"))
@@ -102,4 +105,13 @@ func (ac AccountConfig) validate(c Config) []error {
 		errs = append(errs, errors.New("Accounts timeouts must be at least a second"))
 	}
 	return errs
+}
+
+// absoluteHTTPURL reports whether s is an absolute http or https URL with
+// a host and no user info: mails must link only to the configured site,
+// never to javascript:, scheme-relative or "https://site@evil" URLs.
+func absoluteHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil &&
+		!strings.ContainsAny(s, "\\ \t\r\n")
 }

@@ -41,6 +41,12 @@ type ThrottleConfig struct {
 	// RefreshPerIP limits token refreshes per client IP. Default 600 per
 	// 15 minutes (several tabs of many users behind one NAT).
 	RefreshPerIP Rate
+	// ResetConfirmFailures limits failed password-reset confirmations (bad
+	// uid or token), counted per target uid and per client IP. Once
+	// reached, confirm answers 429 without checking the token until the
+	// window ends (a soft lock, like LoginFailuresPerAccount).
+	// Default 20 per hour.
+	ResetConfirmFailures Rate
 	// Store keeps the counters. Default NewMemoryThrottle() (one
 	// instance); use sqlstore's ThrottleStore when instances share a
 	// database.
@@ -65,6 +71,7 @@ func (t ThrottleConfig) withDefaults() ThrottleConfig {
 	def(&t.MailPerIP, 20, time.Hour)
 	def(&t.MailPerAddress, 5, time.Hour)
 	def(&t.RefreshPerIP, 600, 15*time.Minute)
+	def(&t.ResetConfirmFailures, 20, time.Hour)
 	if t.Store == nil {
 		t.Store = NewMemoryThrottle()
 	}
@@ -90,7 +97,7 @@ func (t ThrottleConfig) trustedProxies() ([]netip.Prefix, error) {
 
 func (t ThrottleConfig) validate() []error {
 	var errs []error
-	for _, r := range []Rate{t.LoginFailuresPerAccount, t.LoginPerIP, t.RegisterPerIP, t.MailPerIP, t.MailPerAddress, t.RefreshPerIP} {
+	for _, r := range []Rate{t.LoginFailuresPerAccount, t.LoginPerIP, t.RegisterPerIP, t.MailPerIP, t.MailPerAddress, t.RefreshPerIP, t.ResetConfirmFailures} {
 		if r.Limit < 0 || (r.Limit > 0 && r.Window < time.Second) {
 			errs = append(errs, errors.New("Throttle rates need a non-negative Limit and a Window of at least a second"))
 			break

@@ -41,11 +41,18 @@ func (a *Auth) servePasswordChange(req *request) error {
 		return err
 	}
 	if !a.cfg.SkipOldPasswordCheck {
+		// A wrong old password is a password guess like a failed login:
+		// it counts against the account's login failures.
+		account := "u:" + CanonicalUsername(user.Username)
+		if err := a.blocked(req.r, a.cfg.Throttle.LoginFailuresPerAccount, "login-account", account); err != nil {
+			return err
+		}
 		ok, _, err := a.cfg.Passwords.Check(ctx, old, user.PasswordHash)
 		if err != nil && !errors.Is(err, password.ErrPasswordTooLong) {
 			return err
 		}
 		if !ok {
+			a.count(req.r, a.cfg.Throttle.LoginFailuresPerAccount, "login-account", account)
 			f.AddError("old_password", a.msgs.Text(MsgOldPasswordIncorrect))
 			return f.Err()
 		}

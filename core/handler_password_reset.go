@@ -78,12 +78,16 @@ func (a *Auth) servePasswordResetConfirm(req *request) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
+	id, uidErr := djangosign.DecodeUIDBase36(uid)
+	if err := a.resetConfirmBlocked(req.r, id, uidErr == nil); err != nil {
+		return err
+	}
 	invalid := func(field string) error {
+		a.countResetConfirmFailure(req.r, id, uidErr == nil)
 		f.AddError(field, a.msgs.Text(MsgInvalidLinkValue))
 		return f.Err()
 	}
-	id, err := djangosign.DecodeUIDBase36(uid)
-	if err != nil {
+	if uidErr != nil {
 		return invalid("uid")
 	}
 	u, err := a.cfg.Store.UserByID(ctx, id)

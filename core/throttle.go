@@ -133,3 +133,27 @@ func (a *Auth) throttleMail(r *http.Request, kind, email string) error {
 	}
 	return a.hit(r, a.cfg.Throttle.MailPerAddress, kind+"-address", CanonicalEmail(email))
 }
+
+// resetConfirmBlocked returns a 429 once failed reset confirmations from
+// this client IP, or for user id when hasID, reached their limit.
+func (a *Auth) resetConfirmBlocked(r *http.Request, id int64, hasID bool) error {
+	rate := a.cfg.Throttle.ResetConfirmFailures
+	if err := a.blocked(r, rate, "reset-confirm-ip", a.ClientIP(r).String()); err != nil {
+		return err
+	}
+	if hasID {
+		return a.blocked(r, rate, "reset-confirm-uid", strconv.FormatInt(id, 10))
+	}
+	return nil
+}
+
+// countResetConfirmFailure records a failed reset confirmation against the
+// client IP and, when hasID, user id (the decoded uid, so that spellings
+// of one uid share a counter).
+func (a *Auth) countResetConfirmFailure(r *http.Request, id int64, hasID bool) {
+	rate := a.cfg.Throttle.ResetConfirmFailures
+	a.count(r, rate, "reset-confirm-ip", a.ClientIP(r).String())
+	if hasID {
+		a.count(r, rate, "reset-confirm-uid", strconv.FormatInt(id, 10))
+	}
+}

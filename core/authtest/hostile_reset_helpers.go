@@ -1,0 +1,87 @@
+package authtest
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/mail"
+)
+
+// resetSent is password/reset/'s answer, whatever happened to the mail.
+const resetSent = `{"detail":"Password reset e-mail has been sent."}`
+
+// resetFailingMailer is a Mailer that fails: with err after recording the
+// message it was given (so a test can look for its link in the log), or,
+// when delay is set, by blocking until the delay or the request ends.
+type resetFailingMailer struct {
+	err   error
+	delay time.Duration
+	mu    sync.Mutex
+	got   []mail.Message
+}
+
+// Send implements mail.Mailer.
+func (m *resetFailingMailer) Send(ctx context.Context, msg mail.Message) error {
+	m.mu.Lock()
+	m.got = append(m.got, msg)
+	m.mu.Unlock()
+	if m.delay > 0 {
+		timer := time.NewTimer(m.delay)
+		defer timer.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+			return context.DeadlineExceeded
+		}
+	}
+	return m.err
+}
+
+// messages returns what Send was given.
+func (m *resetFailingMailer) messages() []mail.Message {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]mail.Message(nil), m.got...)
+}
+
+// withClock sets the server's clock.
+func withClock(clk *clock) func(*core.Config) {
+	return func(c *core.Config) { c.Now = clk.Now }
+}
+
+// resetLink requests a reset for email (same origin, no credentials) and
+// returns the uid and token of the mailed link to addr.
+func resetLink(t *testing.T, e *env, outbox *mail.Outbox, email, addr string) (uid, token string) {
+	t.Helper()
+	e.do(t, http.MethodPost, e.path("password/reset/"), jsonObject("email", email)).wantJSON(t, http.StatusOK, resetSent)
+	sub := lastLink(t, outbox, addr, resetLinkRe)
+	e.secrets.add(sub[2])
+	return sub[1], sub[2]
+}
+
+// confirmBody is a password/reset/confirm/ body setting pw.
+func confirmBody(uid, token, pw string) string {
+	return jsonObject("new_password1", pw, "new_password2", pw, "uid", uid, "token", token)
+}
+
+// Answers of password/reset/confirm/ for a bad link.
+const (
+	badUID   = `{"uid":["Invalid value"]}`
+	badToken = `{"token":["Invalid value"]}`
+)
+
+// wantNoMailLinkTo fails t if any mail in msgs mentions host.
+func wantNoMailLinkTo(t *testing.T, msgs []mail.Message, host string) {
+	t.Helper()
+	for _, m := range msgs {
+		if strings.Contains(m.Text, host) || strings.Contains(m.HTML, host) {
+			t.Errorf("mail to %s mentions %s:\n%s", m.To, host, m.Text)
+		}
+	}
+}
