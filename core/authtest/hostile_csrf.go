@@ -23,8 +23,8 @@ import (
 // echoed in X-CSRFToken. The cases test the property behind each proposal
 // against that design.
 func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
-	envs := &csrfEnvs{s: s, t: t, envs: map[string]*env{}}
-	s.hostileCookies(t, c)
+	envs := &csrfEnvs{s: s, t: t, clk: newClock(), outbox: mail.NewOutbox(), envs: map[string]*env{}}
+	s.hostileCookies(t, c, envs)
 
 	c.run(t, "T-CSRF-01", func(t *testing.T) {
 		envs.each(t, func(t *testing.T, e *env) {
@@ -171,40 +171,39 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-CSRF-10", func(t *testing.T) {
-		for _, m := range csrfModes() {
-			t.Run(m.name, func(t *testing.T) {
-				outbox := mail.NewOutbox()
-				e := s.newEnv(t, append(m.opts, accountsMode(outbox, core.VerifyNone))...)
-				e.createUser(t, newUser("csrf10"))
-				cross := []string{"Origin", csrfEvil, "Sec-Fetch-Site", "cross-site"}
-				wantNoAuthCookie := func(res *response) {
-					t.Helper()
-					res.wantCSRFRefused(t)
-					for name := range res.cookies() {
-						if name != "csrftoken" {
-							t.Errorf("%s: a refused request set cookie %s", res.req, name)
-						}
+		envs.each(t, func(t *testing.T, e *env) {
+			outbox := envs.outbox
+			e.createUser(t, newUser("csrf10"))
+			cross := []string{"Origin", csrfEvil, "Sec-Fetch-Site", "cross-site"}
+			wantNoAuthCookie := func(res *response) {
+				t.Helper()
+				res.wantCSRFRefused(t)
+				for name := range res.cookies() {
+					if name != "csrftoken" {
+						t.Errorf("%s: a refused request set cookie %s", res.req, name)
 					}
 				}
-				wantNoAuthCookie(e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "csrf10", "password", defaultPassword), cross...))
-				wantNoAuthCookie(e.do(t, http.MethodPost, e.path("registration/"), register("csrf10new", "csrf10new@example.com", defaultPassword), cross...))
-				wantNoAuthCookie(e.do(t, http.MethodPost, e.path("password/reset/"), `{"email":"csrf10@example.com"}`, cross...))
-				if n := len(outbox.Messages()); n != 0 {
-					t.Errorf("a cross-site reset request sent %d mails", n)
-				}
-				// Same-origin reset to get a real link, then a cross-site confirm.
-				e.do(t, http.MethodPost, e.path("password/reset/"), `{"email":"csrf10@example.com"}`).wantStatus(t, http.StatusOK)
-				sub := lastLink(t, outbox, "csrf10@example.com", resetLinkRe)
-				confirm := jsonObject("new_password1", "Forged-pass-77", "new_password2", "Forged-pass-77", "uid", sub[1], "token", sub[2])
-				wantNoAuthCookie(e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirm, cross...))
-				// Nothing happened: the link is still unused (it would have died
-				// with the old password hash) and the username is still free.
-				e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirm).wantStatus(t, http.StatusOK)
-				if res := e.do(t, http.MethodPost, e.path("registration/"), register("csrf10new", "csrf10new@example.com", defaultPassword)); res.status/100 != 2 {
-					t.Errorf("%s same-origin: %d %s", res.req, res.status, res.body)
-				}
-			})
-		}
+			}
+			mails := len(outbox.Messages())
+			wantNoAuthCookie(e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "csrf10", "password", defaultPassword), cross...))
+			wantNoAuthCookie(e.do(t, http.MethodPost, e.path("registration/"), register("csrf10new", "csrf10new@example.com", defaultPassword), cross...))
+			wantNoAuthCookie(e.do(t, http.MethodPost, e.path("password/reset/"), `{"email":"csrf10@example.com"}`, cross...))
+			if n := len(outbox.Messages()) - mails; n != 0 {
+				t.Errorf("a cross-site reset request sent %d mails", n)
+			}
+			// Same-origin reset to get a real link, then a cross-site confirm.
+			e.do(t, http.MethodPost, e.path("password/reset/"), `{"email":"csrf10@example.com"}`).wantStatus(t, http.StatusOK)
+			sub := lastLink(t, outbox, "csrf10@example.com", resetLinkRe)
+			e.secrets.add(sub[2])
+			confirm := jsonObject("new_password1", "Forged-pass-77", "new_password2", "Forged-pass-77", "uid", sub[1], "token", sub[2])
+			wantNoAuthCookie(e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirm, cross...))
+			// Nothing happened: the link is still unused (it would have died
+			// with the old password hash) and the username is still free.
+			e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirm).wantStatus(t, http.StatusOK)
+			if res := e.do(t, http.MethodPost, e.path("registration/"), register("csrf10new", "csrf10new@example.com", defaultPassword)); res.status/100 != 2 {
+				t.Errorf("%s same-origin: %d %s", res.req, res.status, res.body)
+			}
+		})
 	})
 
 	c.run(t, "T-CSRF-11", func(t *testing.T) {
@@ -303,15 +302,14 @@ func loginKeyCombined(t *testing.T, e *env, username string) string {
 	return string(m[1])
 }
 
-// hostileCookies runs T-CK-01..04.
-func (s *suite) hostileCookies(t *testing.T, c *cases) {
+// hostileCookies runs T-CK-01..04; envs are group H's shared servers.
+func (s *suite) hostileCookies(t *testing.T, c *cases, envs *csrfEnvs) {
 	c.run(t, "T-CK-01", func(t *testing.T) {
 		// design.md §3 replaces security.md's __Host-/__Secure- names and
 		// SameSite=Strict refresh cookie: dj-rest-auth's names for wire
 		// compatibility, host-only (no Domain), Secure, HttpOnly,
 		// SameSite=Lax, the refresh cookie scoped to the auth routes.
-		clk := newClock()
-		e := s.newEnv(t, jwtMode(clk))
+		e := envs.get(t, "jwt")
 		e.createUser(t, newUser("ck01"))
 		res := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "ck01", "password", defaultPassword))
 		res.wantStatus(t, http.StatusOK)
@@ -325,7 +323,7 @@ func (s *suite) hostileCookies(t *testing.T, c *cases) {
 		for _, ck := range jar {
 			e.secrets.add(ck.value)
 		}
-		if exp := jar["access"].attrs["expires"]; exp != clk.Now().Add(5*time.Minute).UTC().Format(http.TimeFormat) {
+		if exp := jar["access"].attrs["expires"]; exp != envs.clk.Now().Add(5*time.Minute).UTC().Format(http.TimeFormat) {
 			t.Errorf("access Expires %q, want Max-Age after the (fake) clock", exp)
 		}
 		ref := e.do(t, http.MethodPost, e.path("token/refresh/"), "", "Cookie", cookieHeader("refresh", jar["refresh"].value, "csrftoken", jar["csrftoken"].value),
@@ -338,17 +336,20 @@ func (s *suite) hostileCookies(t *testing.T, c *cases) {
 			e.secrets.add(ck.value)
 		}
 
-		g := s.newEnv(t, sessionMode(newClock()))
+		g := envs.get(t, "session")
 		g.createUser(t, newUser("ck01"))
 		sres := g.do(t, http.MethodPost, g.path("login/"), jsonObject("username", "ck01", "password", defaultPassword))
 		sres.wantStatus(t, http.StatusNoContent)
 		sj := sres.setCookies(t)
 		sj["sessionid"].want(t, cookieWant{path: "/", maxAge: 1209600, httpOnly: true})
 		sj["csrftoken"].want(t, cookieWant{path: "/", maxAge: 31449600})
+		for _, ck := range sj {
+			g.secrets.add(ck.value)
+		}
 	})
 
 	c.run(t, "T-CK-02", func(t *testing.T) {
-		e := s.newEnv(t, jwtMode(newClock()))
+		e := envs.get(t, "jwt")
 		e.createUser(t, newUser("ck02"))
 		login := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "ck02", "password", defaultPassword))
 		set := login.setCookies(t)
@@ -367,7 +368,7 @@ func (s *suite) hostileCookies(t *testing.T, c *cases) {
 		anon["access"].wantDeletionOf(t, set["access"])
 		anon["refresh"].wantDeletionOf(t, set["refresh"])
 
-		g := s.newEnv(t, sessionMode(newClock()))
+		g := envs.get(t, "session")
 		g.createUser(t, newUser("ck02"))
 		sset := g.do(t, http.MethodPost, g.path("login/"), jsonObject("username", "ck02", "password", defaultPassword)).setCookies(t)
 		for _, ck := range sset {

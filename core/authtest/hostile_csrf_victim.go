@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/mail"
 )
 
 // csrfAppOrigin is the public origin of the app in the CSRF cases: served
@@ -29,12 +30,16 @@ type csrfMode struct {
 }
 
 // csrfModes returns the cookie-authenticated configurations of group H,
-// both trusting csrfAppOrigin and csrfSibling.
-func csrfModes() []csrfMode {
-	trusted := func(c *core.Config) { c.CSRF.TrustedOrigins = []string{csrfAppOrigin, csrfSibling} }
+// both trusting csrfAppOrigin and csrfSibling, with the account flows on
+// (mails to outbox, no verification) and the clock clk.
+func csrfModes(clk *clock, outbox *mail.Outbox) []csrfMode {
+	common := func(c *core.Config) {
+		c.CSRF.TrustedOrigins = []string{csrfAppOrigin, csrfSibling}
+		accountsMode(outbox, core.VerifyNone)(c)
+	}
 	return []csrfMode{
-		{"jwt", []func(*core.Config){jwtMode(newClock()), trusted}},
-		{"session", []func(*core.Config){sessionMode(newClock()), trusted}},
+		{"jwt", []func(*core.Config){jwtMode(clk), common}},
+		{"session", []func(*core.Config){sessionMode(clk), common}},
 	}
 }
 
@@ -143,15 +148,17 @@ func (r *response) wantCSRFRefused(t *testing.T) {
 // csrfEnvs lazily starts one server per cookie-authenticated mode and
 // shares it between the cases of group H (each case uses its own users).
 type csrfEnvs struct {
-	s    *suite
-	t    *testing.T // the group's test: servers live until the group ends
-	envs map[string]*env
+	s      *suite
+	t      *testing.T // the group's test: servers live until the group ends
+	clk    *clock
+	outbox *mail.Outbox
+	envs   map[string]*env
 }
 
 // each runs f once per mode, as a subtest named by the mode.
 func (c *csrfEnvs) each(t *testing.T, f func(t *testing.T, e *env)) {
 	t.Helper()
-	for _, m := range csrfModes() {
+	for _, m := range csrfModes(c.clk, c.outbox) {
 		e := c.get(t, m.name)
 		t.Run(m.name, func(t *testing.T) { f(t, e) })
 	}
@@ -163,7 +170,7 @@ func (c *csrfEnvs) get(t *testing.T, name string) *env {
 	if e, ok := c.envs[name]; ok {
 		return e
 	}
-	for _, m := range csrfModes() {
+	for _, m := range csrfModes(c.clk, c.outbox) {
 		if m.name == name {
 			e := c.s.newEnv(c.t, m.opts...)
 			c.envs[name] = e

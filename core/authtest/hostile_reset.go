@@ -15,10 +15,14 @@ import (
 
 // hostileReset runs security.md §3 J. Password change, reset, email verification, redirects.
 func (s *suite) hostileReset(t *testing.T, c *cases) {
-	// One server for the cases that need nothing special; each uses its
-	// own users.
-	outbox := mail.NewOutbox()
-	e := s.newEnv(t, accountsMode(outbox, core.VerifyOptional))
+	// One server for the cases that need no special mailer, methods or
+	// limits; each uses its own users. Its fake clock only moves forward
+	// (T-RESET-06, T-RESET-11); links are one-hour.
+	outbox, clk := mail.NewOutbox(), newClock()
+	e := s.newEnv(t, accountsMode(outbox, core.VerifyMandatory), withClock(clk), func(c *core.Config) {
+		c.Accounts.PasswordResetTimeout = time.Hour
+		c.Accounts.EmailConfirmationExpiry = time.Hour
+	})
 
 	c.run(t, "T-RESET-01", func(t *testing.T) {
 		change := e.path("password/change/")
@@ -79,29 +83,33 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-RESET-03", func(t *testing.T) {
-		for name, m := range map[string]*resetFailingMailer{
-			"error":   {err: errors.New("smtp: 451 4.3.0 try again later")},
-			"timeout": {delay: 50 * time.Millisecond},
+		m := &resetFailingMailer{}
+		g := s.newEnv(t, accountsMode(mail.NewOutbox(), core.VerifyOptional), func(c *core.Config) { c.Accounts.Mailer = m })
+		g.createUser(t, newUser("reset03"))
+		unknown := g.do(t, http.MethodPost, g.path("password/reset/"), `{"email":"nobody03@example.com"}`)
+		unknown.want(t, http.StatusOK, resetSent)
+		for i, mode := range []struct {
+			err   error
+			delay time.Duration
+		}{
+			{err: errors.New("smtp: 451 4.3.0 try again later")},
+			{delay: 50 * time.Millisecond}, // a mail server that does not answer
 		} {
-			t.Run(name, func(t *testing.T) {
-				g := s.newEnv(t, accountsMode(mail.NewOutbox(), core.VerifyOptional), func(c *core.Config) { c.Accounts.Mailer = m })
-				g.createUser(t, newUser("reset03"))
-				ok := g.do(t, http.MethodPost, g.path("password/reset/"), `{"email":"reset03@example.com"}`)
-				ok.want(t, http.StatusOK, resetSent)
-				wantSame(t, ok, g.do(t, http.MethodPost, g.path("password/reset/"), `{"email":"nobody03@example.com"}`))
-				got := m.messages()
-				if len(got) != 1 {
-					t.Fatalf("mailer got %d messages, want 1", len(got))
-				}
-				token := resetLinkRe.FindStringSubmatch(got[0].Text)
-				if token == nil {
-					t.Fatalf("no link in %s", got[0].Text)
-				}
-				g.secrets.add(token[2], token[0]) // checked absent from the log at cleanup
-				if !strings.Contains(g.logs.String(), "sending mail failed") {
-					t.Errorf("the failure was not logged:\n%s", g.logs.String())
-				}
-			})
+			m.fail(mode.err, mode.delay)
+			res := g.do(t, http.MethodPost, g.path("password/reset/"), `{"email":"reset03@example.com"}`)
+			wantSame(t, unknown, res)
+			got := m.messages()
+			if len(got) != i+1 {
+				t.Fatalf("mailer got %d messages, want %d", len(got), i+1)
+			}
+			link := resetLinkRe.FindStringSubmatch(got[i].Text)
+			if link == nil {
+				t.Fatalf("no link in %s", got[i].Text)
+			}
+			g.secrets.add(link[2], link[0]) // checked absent from the log at cleanup
+		}
+		if n := strings.Count(g.logs.String(), "sending mail failed"); n != 2 {
+			t.Errorf("%d failures logged, want 2:\n%s", n, g.logs.String())
 		}
 	})
 
@@ -150,9 +158,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-RESET-06", func(t *testing.T) {
-		clk := newClock()
-		o := mail.NewOutbox()
-		g := s.newEnv(t, accountsMode(o, core.VerifyOptional), withClock(clk), func(c *core.Config) { c.Accounts.PasswordResetTimeout = time.Hour })
+		g, o := e, outbox
 		confirm := func(uid, token string) *response {
 			return g.do(t, http.MethodPost, g.path("password/reset/confirm/"), confirmBody(uid, token, "Reset-pass-66"))
 		}
@@ -271,9 +277,9 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		// restauth takes no redirect target from requests: links are built
 		// from Accounts.PasswordResetURL / VerifyEmailURL, and New refuses
 		// link templates that are not absolute http(s) URLs.
-		o := mail.NewOutbox()
-		g := s.newEnv(t, accountsMode(o, core.VerifyMandatory))
+		g, o := e, outbox
 		g.createUser(t, newUser("reset10"))
+		o.Reset()
 		evil := []string{"https://evil.com", "//evil.com", `/\evil.com`, "https:evil.com", "https://app.example.test@evil.com",
 			"https://app.example.test.evil.com", "javascript:alert(1)", "%2F%2Fevil.com", "/\t/evil.com"}
 		for i, target := range evil {
@@ -311,9 +317,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-RESET-11", func(t *testing.T) {
-		clk := newClock()
-		o := mail.NewOutbox()
-		g := s.newEnv(t, accountsMode(o, core.VerifyMandatory), withClock(clk), func(c *core.Config) { c.Accounts.EmailConfirmationExpiry = time.Hour })
+		g, o := e, outbox
 		verify := g.path("registration/verify-email/")
 		const notFound = `{"detail":"Not found."}`
 		g.do(t, http.MethodPost, g.path("registration/"), register("reset11a", "reset11a@example.com", defaultPassword)).wantStatus(t, http.StatusCreated)
@@ -338,8 +342,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-RESET-12", func(t *testing.T) {
-		o := mail.NewOutbox()
-		g := s.newEnv(t, accountsMode(o, core.VerifyMandatory))
+		g, o := e, outbox
 		g.createUser(t, newUser("reset12v")) // verified
 		g.do(t, http.MethodPost, g.path("registration/"), register("reset12u", "reset12u@example.com", defaultPassword)).wantStatus(t, http.StatusCreated)
 		o.Reset()

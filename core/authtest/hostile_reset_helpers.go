@@ -25,13 +25,21 @@ type resetFailingMailer struct {
 	got   []mail.Message
 }
 
+// fail sets how the following sends fail.
+func (m *resetFailingMailer) fail(err error, delay time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.err, m.delay = err, delay
+}
+
 // Send implements mail.Mailer.
 func (m *resetFailingMailer) Send(ctx context.Context, msg mail.Message) error {
 	m.mu.Lock()
 	m.got = append(m.got, msg)
+	err, delay := m.err, m.delay
 	m.mu.Unlock()
-	if m.delay > 0 {
-		timer := time.NewTimer(m.delay)
+	if delay > 0 {
+		timer := time.NewTimer(delay)
 		defer timer.Stop()
 		select {
 		case <-ctx.Done():
@@ -40,7 +48,7 @@ func (m *resetFailingMailer) Send(ctx context.Context, msg mail.Message) error {
 			return context.DeadlineExceeded
 		}
 	}
-	return m.err
+	return err
 }
 
 // messages returns what Send was given.
