@@ -29,7 +29,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 	c.run(t, "T-CSRF-01", func(t *testing.T) {
 		envs.each(t, func(t *testing.T, e *env) {
 			v := csrfLogin(t, e, "csrf01")
-			v.write(t, "X-CSRFToken", v.csrf, "Sec-Fetch-Site", "cross-site").wantCSRFRefused(t)
+			v.write(t, "X-CSRFToken", v.csrf, "Sec-Fetch-Site", "cross-site").csrfWantRefused(t)
 			v.wantUnchanged(t)
 		})
 	})
@@ -38,8 +38,8 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 		envs.each(t, func(t *testing.T, e *env) {
 			v := csrfLogin(t, e, "csrf02")
 			// A sibling subdomain is same-site, not same-origin: refused...
-			v.write(t, "X-CSRFToken", v.csrf, "Sec-Fetch-Site", "same-site").wantCSRFRefused(t)
-			v.write(t, "X-CSRFToken", v.csrf, "Sec-Fetch-Site", "same-site", "Origin", "https://other.app.example").wantCSRFRefused(t)
+			v.write(t, "X-CSRFToken", v.csrf, "Sec-Fetch-Site", "same-site").csrfWantRefused(t)
+			v.write(t, "X-CSRFToken", v.csrf, "Sec-Fetch-Site", "same-site", "Origin", "https://other.app.example").csrfWantRefused(t)
 			v.wantUnchanged(t)
 			// ...unless its origin is explicitly trusted.
 			v.write(t, "X-CSRFToken", v.csrf, "Sec-Fetch-Site", "same-site", "Origin", csrfSibling).wantStatus(t, http.StatusOK)
@@ -50,7 +50,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 		envs.each(t, func(t *testing.T, e *env) {
 			v := csrfLogin(t, e, "csrf03")
 			for _, origin := range []string{csrfEvil, "null", "https://evil.example:443", csrfAppOrigin + ".", csrfAppOrigin + " " + csrfEvil, "HTTPS://EVIL.EXAMPLE"} {
-				v.write(t, "X-CSRFToken", v.csrf, "Origin", origin).wantCSRFRefused(t)
+				v.write(t, "X-CSRFToken", v.csrf, "Origin", origin).csrfWantRefused(t)
 			}
 			v.wantUnchanged(t)
 		})
@@ -66,7 +66,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 			v := csrfLogin(t, e, "csrf04")
 			body := `{"first_name":"Mallory"}`
 			for _, origin := range []string{"http://" + csrfAppHost, "http://" + csrfAppHost + ":443", "http://" + csrfAppHost + ":80"} {
-				v.send(t, http.MethodPatch, e.path("user/"), body, csrfAppHost, "X-CSRFToken", v.csrf, "Origin", origin).wantCSRFRefused(t)
+				v.send(t, http.MethodPatch, e.path("user/"), body, csrfAppHost, "X-CSRFToken", v.csrf, "Origin", origin).csrfWantRefused(t)
 			}
 			v.wantUnchanged(t)
 			v.send(t, http.MethodPatch, e.path("user/"), `{"first_name":"Ada"}`, csrfAppHost, "X-CSRFToken", v.csrf, "Origin", csrfAppOrigin).
@@ -82,7 +82,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 				"https://evil.com?app.example", "https://app.example@evil.com", "http://app.example", "app.example",
 				"https://xapp.example", "https://app.example/x", "https://sibling.app.example.evil.com",
 			} {
-				v.write(t, "X-CSRFToken", v.csrf, "Origin", origin).wantCSRFRefused(t)
+				v.write(t, "X-CSRFToken", v.csrf, "Origin", origin).csrfWantRefused(t)
 			}
 			v.wantUnchanged(t)
 			// The default port is the same origin.
@@ -104,10 +104,10 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 		// holds the cookie still needs the token: defence in depth.
 		envs.each(t, func(t *testing.T, e *env) {
 			v := csrfLogin(t, e, "csrf06")
-			v.write(t).wantCSRFRefused(t)
-			v.write(t, "X-CSRFToken", "").wantCSRFRefused(t)
-			v.write(t, "X-CSRFToken", strings.Repeat("a", 64)).wantCSRFRefused(t)
-			v.write(t, "X-CSRFToken", v.csrf+"x").wantCSRFRefused(t)
+			v.write(t).csrfWantRefused(t)
+			v.write(t, "X-CSRFToken", "").csrfWantRefused(t)
+			v.write(t, "X-CSRFToken", strings.Repeat("a", 64)).csrfWantRefused(t)
+			v.write(t, "X-CSRFToken", v.csrf+"x").csrfWantRefused(t)
 			v.wantUnchanged(t)
 			v.send(t, http.MethodPatch, e.path("user/"), `{"first_name":"Ada"}`, "", "X-CSRFToken", v.csrf).wantStatus(t, http.StatusOK)
 		})
@@ -120,7 +120,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 		// the victim's cookie, whatever session it came from.
 		envs.each(t, func(t *testing.T, e *env) {
 			victim, attacker := csrfLogin(t, e, "csrf07v"), csrfLogin(t, e, "csrf07a")
-			victim.write(t, "X-CSRFToken", attacker.csrf).wantCSRFRefused(t)
+			victim.write(t, "X-CSRFToken", attacker.csrf).csrfWantRefused(t)
 			victim.wantUnchanged(t)
 		})
 	})
@@ -141,7 +141,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 				{"Sec-Fetch-Site", "same-site"},
 				{"Origin", "https://attacker.app.example"},
 			} {
-				v.write(t, append([]string{"Cookie", tossed, "X-CSRFToken", planted}, h...)...).wantCSRFRefused(t)
+				v.write(t, append([]string{"Cookie", tossed, "X-CSRFToken", planted}, h...)...).csrfWantRefused(t)
 			}
 			v.wantUnchanged(t)
 			res := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "csrf08", "password", defaultPassword), "Cookie", "csrftoken="+planted)
@@ -166,7 +166,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 			wantStatus(t, http.StatusOK)
 		g := s.newEnv(t, sessionMode(newClock()), func(c *core.Config) { c.Methods = []core.Method{core.MethodSession, core.MethodToken} })
 		g.createUser(t, newUser("csrf09"))
-		tok := loginKeyCombined(t, g, "csrf09")
+		tok := csrfLoginKey(t, g, "csrf09")
 		g.do(t, http.MethodPatch, g.path("user/"), `{"first_name":"Ada"}`, "Authorization", tokenHeader(tok), "Origin", csrfEvil).wantStatus(t, http.StatusOK)
 	})
 
@@ -177,7 +177,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 			cross := []string{"Origin", csrfEvil, "Sec-Fetch-Site", "cross-site"}
 			wantNoAuthCookie := func(res *response) {
 				t.Helper()
-				res.wantCSRFRefused(t)
+				res.csrfWantRefused(t)
 				for name := range res.cookies() {
 					if name != "csrftoken" {
 						t.Errorf("%s: a refused request set cookie %s", res.req, name)
@@ -255,7 +255,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 					"/api/auth/"+rel, "/api/auth/"+rel+"//", "/api/auth/"+rel+"/.", "/api/auth/"+rel+"/%2e",
 					"/api/auth/"+rel+";/", "/api/auth/"+rel+"/?next=/", "/api/auth/"+rel+"/%00",
 					"/API/AUTH/"+strings.ToUpper(rel)+"/", "/api/auth/"+strings.ToUpper(rel)+"/", "/Api/Auth/"+rel+"/",
-					"/api/auth/%"+strings.ToUpper(hexByte(rel[0]))+rel[1:]+"/",
+					"/api/auth/%"+strings.ToUpper(csrfHexByte(rel[0]))+rel[1:]+"/",
 				)
 			}
 			tricks = append(tricks, "/api//protected/", "/API/PROTECTED/", "/api/protected", "/api/protected%2F", "/api/%2e/protected/")
@@ -282,19 +282,19 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 	})
 }
 
-// hexByte is the two-digit hex code of b, for percent-encoding one letter.
-func hexByte(b byte) string {
+// csrfHexByte is the two-digit hex code of b, for percent-encoding one letter.
+func csrfHexByte(b byte) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[b>>4], digits[b&15]})
 }
 
-// loginKeyCombined logs username in on a server whose chain includes
+// csrfLoginKey logs username in on a server whose chain includes
 // MethodToken and returns the DB token key from the answer.
-func loginKeyCombined(t *testing.T, e *env, username string) string {
+func csrfLoginKey(t *testing.T, e *env, username string) string {
 	t.Helper()
 	res := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", username, "password", defaultPassword))
 	res.wantStatus(t, http.StatusOK)
-	m := keyInBodyRe.FindSubmatch(res.body)
+	m := csrfKeyInBodyRe.FindSubmatch(res.body)
 	if m == nil {
 		t.Fatalf("login body %s has no key", res.body)
 	}
@@ -313,13 +313,13 @@ func (s *suite) hostileCookies(t *testing.T, c *cases, envs *csrfEnvs) {
 		e.createUser(t, newUser("ck01"))
 		res := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "ck01", "password", defaultPassword))
 		res.wantStatus(t, http.StatusOK)
-		jar := res.setCookies(t)
+		jar := res.csrfCookieHeaders(t)
 		if len(jar) != 3 {
 			t.Errorf("login set %d cookies, want access, refresh, csrftoken: %v", len(jar), res.header.Values("Set-Cookie"))
 		}
-		jar["access"].want(t, cookieWant{path: "/", maxAge: 300, httpOnly: true})
-		jar["refresh"].want(t, cookieWant{path: e.prefix, maxAge: 86400, httpOnly: true})
-		jar["csrftoken"].want(t, cookieWant{path: "/", maxAge: 31449600})
+		jar["access"].want(t, csrfCookieWant{path: "/", maxAge: 300, httpOnly: true})
+		jar["refresh"].want(t, csrfCookieWant{path: e.prefix, maxAge: 86400, httpOnly: true})
+		jar["csrftoken"].want(t, csrfCookieWant{path: "/", maxAge: 31449600})
 		for _, ck := range jar {
 			e.secrets.add(ck.value)
 		}
@@ -329,9 +329,9 @@ func (s *suite) hostileCookies(t *testing.T, c *cases, envs *csrfEnvs) {
 		ref := e.do(t, http.MethodPost, e.path("token/refresh/"), "", "Cookie", cookieHeader("refresh", jar["refresh"].value, "csrftoken", jar["csrftoken"].value),
 			"X-CSRFToken", jar["csrftoken"].value)
 		ref.wantStatus(t, http.StatusOK)
-		rj := ref.setCookies(t)
-		rj["access"].want(t, cookieWant{path: "/", maxAge: 300, httpOnly: true})
-		rj["refresh"].want(t, cookieWant{path: e.prefix, maxAge: 86400, httpOnly: true})
+		rj := ref.csrfCookieHeaders(t)
+		rj["access"].want(t, csrfCookieWant{path: "/", maxAge: 300, httpOnly: true})
+		rj["refresh"].want(t, csrfCookieWant{path: e.prefix, maxAge: 86400, httpOnly: true})
 		for _, ck := range rj {
 			e.secrets.add(ck.value)
 		}
@@ -340,9 +340,9 @@ func (s *suite) hostileCookies(t *testing.T, c *cases, envs *csrfEnvs) {
 		g.createUser(t, newUser("ck01"))
 		sres := g.do(t, http.MethodPost, g.path("login/"), jsonObject("username", "ck01", "password", defaultPassword))
 		sres.wantStatus(t, http.StatusNoContent)
-		sj := sres.setCookies(t)
-		sj["sessionid"].want(t, cookieWant{path: "/", maxAge: 1209600, httpOnly: true})
-		sj["csrftoken"].want(t, cookieWant{path: "/", maxAge: 31449600})
+		sj := sres.csrfCookieHeaders(t)
+		sj["sessionid"].want(t, csrfCookieWant{path: "/", maxAge: 1209600, httpOnly: true})
+		sj["csrftoken"].want(t, csrfCookieWant{path: "/", maxAge: 31449600})
 		for _, ck := range sj {
 			g.secrets.add(ck.value)
 		}
@@ -352,7 +352,7 @@ func (s *suite) hostileCookies(t *testing.T, c *cases, envs *csrfEnvs) {
 		e := envs.get(t, "jwt")
 		e.createUser(t, newUser("ck02"))
 		login := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "ck02", "password", defaultPassword))
-		set := login.setCookies(t)
+		set := login.csrfCookieHeaders(t)
 		for _, ck := range set {
 			e.secrets.add(ck.value)
 		}
@@ -360,25 +360,25 @@ func (s *suite) hostileCookies(t *testing.T, c *cases, envs *csrfEnvs) {
 			"Cookie", cookieHeader("access", set["access"].value, "refresh", set["refresh"].value, "csrftoken", set["csrftoken"].value),
 			"X-CSRFToken", set["csrftoken"].value)
 		out.wantJSON(t, http.StatusOK, `{"detail":"Successfully logged out."}`)
-		del := out.setCookies(t)
+		del := out.csrfCookieHeaders(t)
 		del["access"].wantDeletionOf(t, set["access"])
 		del["refresh"].wantDeletionOf(t, set["refresh"])
 		// Anonymous logout clears them the same way.
-		anon := e.do(t, http.MethodPost, e.path("logout/"), "").setCookies(t)
+		anon := e.do(t, http.MethodPost, e.path("logout/"), "").csrfCookieHeaders(t)
 		anon["access"].wantDeletionOf(t, set["access"])
 		anon["refresh"].wantDeletionOf(t, set["refresh"])
 
 		g := envs.get(t, "session")
 		g.createUser(t, newUser("ck02"))
-		sset := g.do(t, http.MethodPost, g.path("login/"), jsonObject("username", "ck02", "password", defaultPassword)).setCookies(t)
+		sset := g.do(t, http.MethodPost, g.path("login/"), jsonObject("username", "ck02", "password", defaultPassword)).csrfCookieHeaders(t)
 		for _, ck := range sset {
 			g.secrets.add(ck.value)
 		}
 		sout := g.do(t, http.MethodPost, g.path("logout/"), "",
 			"Cookie", cookieHeader("sessionid", sset["sessionid"].value, "csrftoken", sset["csrftoken"].value), "X-CSRFToken", sset["csrftoken"].value)
 		sout.wantStatus(t, http.StatusOK)
-		sout.setCookies(t)["sessionid"].wantDeletionOf(t, sset["sessionid"])
-		g.do(t, http.MethodPost, g.path("logout/"), "").setCookies(t)["sessionid"].wantDeletionOf(t, sset["sessionid"])
+		sout.csrfCookieHeaders(t)["sessionid"].wantDeletionOf(t, sset["sessionid"])
+		g.do(t, http.MethodPost, g.path("logout/"), "").csrfCookieHeaders(t)["sessionid"].wantDeletionOf(t, sset["sessionid"])
 	})
 
 	c.run(t, "T-CK-03", func(t *testing.T) {
@@ -414,10 +414,10 @@ func (s *suite) hostileCookies(t *testing.T, c *cases, envs *csrfEnvs) {
 		e.createUser(t, newUser("ck03"))
 		res := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "ck03", "password", defaultPassword))
 		res.wantStatus(t, http.StatusOK)
-		jar := res.setCookies(t)
-		jar["__Host-access"].want(t, cookieWant{path: "/", maxAge: 300, httpOnly: true})
-		jar["__Secure-refresh"].want(t, cookieWant{path: e.prefix, maxAge: 86400, httpOnly: true})
-		jar["__Host-csrftoken"].want(t, cookieWant{path: "/", maxAge: 31449600})
+		jar := res.csrfCookieHeaders(t)
+		jar["__Host-access"].want(t, csrfCookieWant{path: "/", maxAge: 300, httpOnly: true})
+		jar["__Secure-refresh"].want(t, csrfCookieWant{path: e.prefix, maxAge: 86400, httpOnly: true})
+		jar["__Host-csrftoken"].want(t, csrfCookieWant{path: "/", maxAge: 31449600})
 		for _, ck := range jar {
 			e.secrets.add(ck.value)
 		}
@@ -438,7 +438,7 @@ func (s *suite) hostileCookies(t *testing.T, c *cases, envs *csrfEnvs) {
 		e.createUser(t, newUser("ck04"))
 		res := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "ck04", "password", defaultPassword))
 		res.wantStatus(t, http.StatusOK)
-		for name, ck := range res.setCookies(t) {
+		for name, ck := range res.csrfCookieHeaders(t) {
 			e.secrets.add(ck.value)
 			if n := len(ck.name) + len(ck.value); n > 4096 {
 				t.Errorf("cookie %s: name+value %d bytes, over the 4096 browsers keep", name, n)

@@ -6,25 +6,25 @@ import (
 	"testing"
 )
 
-// setCookie is one Set-Cookie header, split into its name, value and
+// csrfSetCookie is one Set-Cookie header, split into its name, value and
 // attributes (attribute names lower-cased; flags map to "").
-type setCookie struct {
+type csrfSetCookie struct {
 	raw, name, value string
 	attrs            map[string]string
 }
 
-// setCookies parses the raw Set-Cookie headers of r by cookie name; the
+// csrfCookieHeaders parses the raw Set-Cookie headers of r by cookie name; the
 // last header of a name wins, as in browsers.
-func (r *response) setCookies(t *testing.T) map[string]setCookie {
+func (r *response) csrfCookieHeaders(t *testing.T) map[string]csrfSetCookie {
 	t.Helper()
-	out := map[string]setCookie{}
+	out := map[string]csrfSetCookie{}
 	for _, raw := range r.header.Values("Set-Cookie") {
 		parts := strings.Split(raw, ";")
 		name, value, ok := strings.Cut(strings.TrimSpace(parts[0]), "=")
 		if !ok {
 			t.Fatalf("%s: malformed Set-Cookie %q", r.req, raw)
 		}
-		c := setCookie{raw: raw, name: name, value: value, attrs: map[string]string{}}
+		c := csrfSetCookie{raw: raw, name: name, value: value, attrs: map[string]string{}}
 		for _, p := range parts[1:] {
 			k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
 			k = strings.ToLower(k)
@@ -44,8 +44,8 @@ func (r *response) setCookies(t *testing.T) map[string]setCookie {
 	return out
 }
 
-// cookieWant is the exact attribute set restauth must give a cookie.
-type cookieWant struct {
+// csrfCookieWant is the exact attribute set restauth must give a cookie.
+type csrfCookieWant struct {
 	path     string
 	maxAge   int  // seconds
 	httpOnly bool // false for csrftoken, which JavaScript must read
@@ -53,7 +53,7 @@ type cookieWant struct {
 
 // want checks the cookie carries exactly: Path, Max-Age (and an Expires),
 // HttpOnly as wanted, Secure, SameSite=Lax, and no Domain (host-only).
-func (c setCookie) want(t *testing.T, w cookieWant) {
+func (c csrfSetCookie) want(t *testing.T, w csrfCookieWant) {
 	t.Helper()
 	allowed := map[string]bool{"path": true, "max-age": true, "expires": true, "secure": true, "samesite": true, "httponly": w.httpOnly}
 	for k := range c.attrs {
@@ -75,7 +75,7 @@ func (c setCookie) want(t *testing.T, w cookieWant) {
 // Max-Age=0 and an Expires in 1970, and every other attribute identical
 // (a mismatched Path or SameSite leaves the original cookie in place:
 // dj-rest-auth #208).
-func (c setCookie) wantDeletionOf(t *testing.T, set setCookie) {
+func (c csrfSetCookie) wantDeletionOf(t *testing.T, set csrfSetCookie) {
 	t.Helper()
 	if c.value != "" || c.attrs["max-age"] != "0" || !strings.Contains(c.attrs["expires"], "1970") {
 		t.Errorf("cookie %s not deleted: %q", c.name, c.raw)

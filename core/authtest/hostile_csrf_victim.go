@@ -49,7 +49,6 @@ type csrfVictim struct {
 	name   string
 	cookie string // Cookie header with every cookie login set
 	csrf   string // the csrftoken cookie's value
-	jwt    bool
 }
 
 // csrfLogin creates username on e and logs it in by password, keeping the
@@ -61,7 +60,7 @@ func csrfLogin(t *testing.T, e *env, username string) *csrfVictim {
 	if res.status != http.StatusOK && res.status != http.StatusNoContent {
 		t.Fatalf("login %s: %d %s", username, res.status, res.body)
 	}
-	v := &csrfVictim{e: e, name: username, jwt: res.status == http.StatusOK}
+	v := &csrfVictim{e: e, name: username}
 	var pairs []string
 	for name, c := range res.cookies() {
 		pairs = append(pairs, name+"="+c.Value)
@@ -95,13 +94,7 @@ func (v *csrfVictim) writeTo(t *testing.T, path string, header ...string) *respo
 // Host the server sees (a proxy forwarding for csrfAppOrigin).
 func (v *csrfVictim) send(t *testing.T, method, path, body, host string, header ...string) *response {
 	t.Helper()
-	var r *strings.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	} else {
-		r = strings.NewReader("")
-	}
-	req := v.e.newRequest(t, method, path, r, header...)
+	req := v.e.newRequest(t, method, path, strings.NewReader(body), header...)
 	if req.Header.Get("Cookie") == "" {
 		req.Header.Set("Cookie", v.cookie)
 	}
@@ -136,8 +129,8 @@ func (v *csrfVictim) wantUnchanged(t *testing.T) {
 	}
 }
 
-// wantCSRFRefused checks a 403 CSRF failure in Django's shape.
-func (r *response) wantCSRFRefused(t *testing.T) {
+// csrfWantRefused checks a 403 CSRF failure in Django's shape.
+func (r *response) csrfWantRefused(t *testing.T) {
 	t.Helper()
 	r.wantStatus(t, http.StatusForbidden)
 	if !strings.HasPrefix(string(r.body), csrfFailPrefix) {
@@ -181,5 +174,5 @@ func (c *csrfEnvs) get(t *testing.T, name string) *env {
 	return nil
 }
 
-// keyInBodyRe finds a DB token key inside a combined login answer.
-var keyInBodyRe = regexp.MustCompile(`"key":"([0-9a-f]{40})"`)
+// csrfKeyInBodyRe finds a DB token key inside a combined login answer.
+var csrfKeyInBodyRe = regexp.MustCompile(`"key":"([0-9a-f]{40})"`)

@@ -19,7 +19,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 	// limits; each uses its own users. Its fake clock only moves forward
 	// (T-RESET-06, T-RESET-11); links are one-hour.
 	outbox, clk := mail.NewOutbox(), newClock()
-	e := s.newEnv(t, accountsMode(outbox, core.VerifyMandatory), withClock(clk), func(c *core.Config) {
+	e := s.newEnv(t, accountsMode(outbox, core.VerifyMandatory), resetClock(clk), func(c *core.Config) {
 		c.Accounts.PasswordResetTimeout = time.Hour
 		c.Accounts.EmailConfirmationExpiry = time.Hour
 	})
@@ -139,7 +139,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 			} else if res.status != http.StatusBadRequest {
 				t.Errorf("%v: %d %s, want 200 with the configured link or 400", h, res.status, res.body)
 			}
-			wantNoMailLinkTo(t, outbox.Messages(), "evil.tld")
+			resetWantNoMailTo(t, outbox.Messages(), "evil.tld")
 			for _, m := range outbox.Messages() {
 				if !strings.Contains(m.Text, frontend+"/password-reset/confirm/") {
 					t.Errorf("%v: mail without the configured link:\n%s", h, m.Text)
@@ -151,16 +151,16 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 	c.run(t, "T-RESET-05", func(t *testing.T) {
 		e.createUser(t, newUser("reset05"))
 		uid, token := resetLink(t, e, outbox, "reset05@example.com", "reset05@example.com")
-		e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirmBody(uid, token, "Reset-pass-55")).
+		e.do(t, http.MethodPost, e.path("password/reset/confirm/"), resetConfirmBody(uid, token, "Reset-pass-55")).
 			want(t, http.StatusOK, `{"detail":"Password has been reset with the new password."}`)
-		e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirmBody(uid, token, "Reset-pass-56")).want(t, http.StatusBadRequest, badToken)
+		e.do(t, http.MethodPost, e.path("password/reset/confirm/"), resetConfirmBody(uid, token, "Reset-pass-56")).want(t, http.StatusBadRequest, resetBadToken)
 		e.login(t, "reset05", "Reset-pass-55")
 	})
 
 	c.run(t, "T-RESET-06", func(t *testing.T) {
 		g, o := e, outbox
 		confirm := func(uid, token string) *response {
-			return g.do(t, http.MethodPost, g.path("password/reset/confirm/"), confirmBody(uid, token, "Reset-pass-66"))
+			return g.do(t, http.MethodPost, g.path("password/reset/confirm/"), resetConfirmBody(uid, token, "Reset-pass-66"))
 		}
 		for _, n := range []string{"r06a", "r06b", "r06c", "r06d", "r06e"} {
 			g.createUser(t, newUser(n))
@@ -171,7 +171,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		clk.advance(time.Hour)
 		confirm(ua, ta).wantStatus(t, http.StatusOK)
 		clk.advance(time.Second)
-		confirm(ub, tb).want(t, http.StatusBadRequest, badToken)
+		confirm(ub, tb).want(t, http.StatusBadRequest, resetBadToken)
 
 		// Password changed another way (password/change/).
 		uc, tc := resetLink(t, g, o, "r06c@example.com", "r06c@example.com")
@@ -180,17 +180,17 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		g.do(t, http.MethodPost, g.path("password/change/"),
 			jsonObject("old_password", defaultPassword, "new_password1", "Changed-pass-61", "new_password2", "Changed-pass-61"),
 			"Authorization", tokenHeader(key)).wantStatus(t, http.StatusOK)
-		confirm(uc, tc).want(t, http.StatusBadRequest, badToken)
+		confirm(uc, tc).want(t, http.StatusBadRequest, resetBadToken)
 
 		// The user logged in since the link was issued (last_login is bound).
 		ud, td := resetLink(t, g, o, "r06d@example.com", "r06d@example.com")
 		g.login(t, "r06d", defaultPassword)
-		confirm(ud, td).want(t, http.StatusBadRequest, badToken)
+		confirm(ud, td).want(t, http.StatusBadRequest, resetBadToken)
 
 		// A token for user E with the uid of user A (or B, still unused).
 		_, te := resetLink(t, g, o, "r06e@example.com", "r06e@example.com")
-		confirm(ub, te).want(t, http.StatusBadRequest, badToken)
-		confirm(ua, te).want(t, http.StatusBadRequest, badToken)
+		confirm(ub, te).want(t, http.StatusBadRequest, resetBadToken)
+		confirm(ua, te).want(t, http.StatusBadRequest, resetBadToken)
 		// "After the email changed" cannot happen through restauth (email is
 		// read-only in user/, T-RESET-14); the token binds the address anyway
 		// (allauth's email-aware token, core.resetUser).
@@ -206,9 +206,9 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 				res.wantStatus(t, http.StatusBadRequest) // blank fields are reported first, before any lookup
 				continue
 			}
-			res.want(t, http.StatusBadRequest, badToken)
+			res.want(t, http.StatusBadRequest, resetBadToken)
 		}
-		e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirmBody(uid, token, "Reset-pass-77")).wantStatus(t, http.StatusOK)
+		e.do(t, http.MethodPost, e.path("password/reset/confirm/"), resetConfirmBody(uid, token, "Reset-pass-77")).wantStatus(t, http.StatusOK)
 	})
 
 	c.run(t, "T-RESET-08", func(t *testing.T) {
@@ -218,20 +218,20 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		// user, so the parser's limits reveal nothing.
 		e.createUser(t, newUser("reset08"))
 		_, token := resetLink(t, e, outbox, "reset08@example.com", "reset08@example.com")
-		ref := e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirmBody("zzzzzz", token, "Reset-pass-88"))
-		ref.want(t, http.StatusBadRequest, badUID)
+		ref := e.do(t, http.MethodPost, e.path("password/reset/confirm/"), resetConfirmBody("zzzzzz", token, "Reset-pass-88"))
+		ref.want(t, http.StatusBadRequest, resetBadUID)
 		for _, uid := range []string{
 			"!!!", "MQ", "MQ==", "OTk5OTk5OTk5OTk5OTk5OTk5OTk", "99999999999999999999", "zzzzzzzzzzzzzzzzzzzzzzzzzzzz",
 			"-1", "-a", "0", "00000000000000000000000000001x", "123e4567-e89b-12d3-a456-426614174000",
 			"' OR 1=1--", "1; DROP TABLE users", "%00", "１", "ⅰ", "1e3", "0x1", "+1", "1 1", "\u202e1", strings.Repeat("a", 10<<10),
 		} {
-			res := e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirmBody(uid, token, "Reset-pass-88"))
-			if string(res.body) != badUID {
+			res := e.do(t, http.MethodPost, e.path("password/reset/confirm/"), resetConfirmBody(uid, token, "Reset-pass-88"))
+			if string(res.body) != resetBadUID {
 				t.Errorf("uid %.40q: %d %s", uid, res.status, res.body)
 			}
 		}
 		// A NUL is refused by the form layer, like DRF's CharField.
-		e.do(t, http.MethodPost, e.path("password/reset/confirm/"), confirmBody("1\x00", token, "Reset-pass-88")).
+		e.do(t, http.MethodPost, e.path("password/reset/confirm/"), resetConfirmBody("1\x00", token, "Reset-pass-88")).
 			want(t, http.StatusBadRequest, `{"uid":["Null characters are not allowed."]}`)
 	})
 
@@ -242,7 +242,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 			c.Methods = []core.Method{core.MethodToken, core.MethodJWT}
 		})
 		g.createUser(t, newUser("reset09"))
-		key := loginKeyCombined(t, g, "reset09")
+		key := csrfLoginKey(t, g, "reset09")
 		res := g.do(t, http.MethodPost, g.path("login/"), jsonObject("username", "reset09", "password", defaultPassword))
 		access := res.cookies()["access"]
 		if access == nil {
@@ -250,7 +250,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		}
 		g.secrets.add(access.Value)
 		uid, token := resetLink(t, g, o, "reset09@example.com", "reset09@example.com")
-		done := g.do(t, http.MethodPost, g.path("password/reset/confirm/"), confirmBody(uid, token, "Reset-pass-99"))
+		done := g.do(t, http.MethodPost, g.path("password/reset/confirm/"), resetConfirmBody(uid, token, "Reset-pass-99"))
 		// No auto-login: nothing but the message, no auth cookie.
 		done.wantJSON(t, http.StatusOK, `{"detail":"Password has been reset with the new password."}`)
 		for name := range done.cookies() {
@@ -360,7 +360,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 	c.run(t, "T-RESET-13", func(t *testing.T) {
 		clk := newClock()
 		o := mail.NewOutbox()
-		g := s.newEnv(t, accountsMode(o, core.VerifyOptional), withClock(clk), func(c *core.Config) {
+		g := s.newEnv(t, accountsMode(o, core.VerifyOptional), resetClock(clk), func(c *core.Config) {
 			c.Throttle = core.ThrottleConfig{
 				ResetConfirmFailures: core.Rate{Limit: 5, Window: time.Hour},
 				TrustedProxies:       []string{"127.0.0.0/8", "::1"},
@@ -373,11 +373,11 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 			t.Errorf("token %q carries under 128 bits of HMAC", token)
 		}
 		guess := func(from, uid, tok string) *response {
-			return g.do(t, http.MethodPost, g.path("password/reset/confirm/"), confirmBody(uid, tok, "Guessed-pass-13"), "X-Forwarded-For", from)
+			return g.do(t, http.MethodPost, g.path("password/reset/confirm/"), resetConfirmBody(uid, tok, "Guessed-pass-13"), "X-Forwarded-For", from)
 		}
 		// A distributed guesser (one IP per guess) is stopped per uid...
 		for i := 0; i < 5; i++ {
-			guess("198.51.100."+strconv.Itoa(i), uid, token[:len(token)-1]+"x").want(t, http.StatusBadRequest, badToken)
+			guess("198.51.100."+strconv.Itoa(i), uid, token[:len(token)-1]+"x").want(t, http.StatusBadRequest, resetBadToken)
 		}
 		for i := 5; i < 40; i++ {
 			guess("198.51.100."+strconv.Itoa(i), uid, token[:len(token)-2]+strconv.Itoa(i)).wantThrottled(t)
@@ -386,13 +386,13 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		guess("203.0.113.1", uid, token).wantThrottled(t)
 		// One IP guessing across uids is stopped per IP.
 		for i := 0; i < 5; i++ {
-			guess("203.0.113.9", strconv.Itoa(1000+i), token).want(t, http.StatusBadRequest, badUID)
+			guess("203.0.113.9", strconv.Itoa(1000+i), token).want(t, http.StatusBadRequest, resetBadUID)
 		}
 		guess("203.0.113.9", "zz", token).wantThrottled(t)
 		// Another user's reset from another IP is unaffected; after the
 		// window the right link works.
 		ub, tb := resetLink(t, g, o, "reset13b@example.com", "reset13b@example.com")
-		g.do(t, http.MethodPost, g.path("password/reset/confirm/"), confirmBody(ub, tb, "Reset-pass-13"), "X-Forwarded-For", "192.0.2.1").wantStatus(t, http.StatusOK)
+		g.do(t, http.MethodPost, g.path("password/reset/confirm/"), resetConfirmBody(ub, tb, "Reset-pass-13"), "X-Forwarded-For", "192.0.2.1").wantStatus(t, http.StatusOK)
 		clk.advance(time.Hour)
 		guess("192.0.2.2", uid, token).wantStatus(t, http.StatusOK)
 	})

@@ -58,8 +58,8 @@ func (m *resetFailingMailer) messages() []mail.Message {
 	return append([]mail.Message(nil), m.got...)
 }
 
-// withClock sets the server's clock.
-func withClock(clk *clock) func(*core.Config) {
+// resetClock sets the server's clock.
+func resetClock(clk *clock) func(*core.Config) {
 	return func(c *core.Config) { c.Now = clk.Now }
 }
 
@@ -73,19 +73,19 @@ func resetLink(t *testing.T, e *env, outbox *mail.Outbox, email, addr string) (u
 	return sub[1], sub[2]
 }
 
-// confirmBody is a password/reset/confirm/ body setting pw.
-func confirmBody(uid, token, pw string) string {
+// resetConfirmBody is a password/reset/confirm/ body setting pw.
+func resetConfirmBody(uid, token, pw string) string {
 	return jsonObject("new_password1", pw, "new_password2", pw, "uid", uid, "token", token)
 }
 
 // Answers of password/reset/confirm/ for a bad link.
 const (
-	badUID   = `{"uid":["Invalid value"]}`
-	badToken = `{"token":["Invalid value"]}`
+	resetBadUID   = `{"uid":["Invalid value"]}`
+	resetBadToken = `{"token":["Invalid value"]}`
 )
 
-// wantNoMailLinkTo fails t if any mail in msgs mentions host.
-func wantNoMailLinkTo(t *testing.T, msgs []mail.Message, host string) {
+// resetWantNoMailTo fails t if any mail in msgs mentions host.
+func resetWantNoMailTo(t *testing.T, msgs []mail.Message, host string) {
 	t.Helper()
 	for _, m := range msgs {
 		if strings.Contains(m.Text, host) || strings.Contains(m.HTML, host) {
