@@ -165,7 +165,11 @@ type Config struct {
 	// Default: dj-rest-auth's English texts.
 	Messages map[string]string
 
-	// Logger receives auth events and store failures (never secrets).
+	// Logger receives auth events (one record per login, logout,
+	// throttled request, refresh reuse, password change or reset,
+	// registration and email verification, with the attributes event,
+	// outcome, user_id and the client ip), store failures and panics;
+	// never secrets or identifiers typed by the client.
 	// Default slog.Default().
 	Logger *slog.Logger
 
