@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/mail"
 )
@@ -111,6 +113,35 @@ func (s *suite) dbMetacharacters(t *testing.T) {
 		for _, m := range []string{`o'brien`, `x";--`, `' OR '1'='1`} {
 			e.do(t, http.MethodPost, e.path("registration/"), register(m, "inj@example.com", defaultPassword)).
 				wantStatus(t, http.StatusBadRequest)
+		}
+	})
+
+	t.Run("JWT kid, jti and family", func(t *testing.T) {
+		clk := newClock()
+		j := s.newEnv(t, jwtMode(clk))
+		j.createUser(t, newUser("alice"))
+		j.loginJWT(t, "alice")
+		now := clk.Now().Unix()
+		for _, m := range sqlMeta {
+			for _, typ := range []string{"access", "refresh"} {
+				tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+					"token_type": typ, "exp": now + 60, "iat": now, "jti": m + "0123456789abcdef", "user_id": 1, "fam": m,
+				})
+				tok.Header["kid"] = m
+				signed, err := tok.SignedString([]byte(jwtSecret))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var res *response
+				if typ == "access" {
+					res = j.do(t, http.MethodGet, j.path("user/"), "", "Authorization", "Bearer "+signed)
+				} else {
+					res = j.do(t, http.MethodPost, j.path("token/refresh/"), jsonObject("refresh", signed))
+				}
+				if res.status != http.StatusUnauthorized {
+					t.Errorf("%s token with kid/jti/fam %q: status %d %s, want 401", typ, m, res.status, res.body)
+				}
+			}
 		}
 	})
 
