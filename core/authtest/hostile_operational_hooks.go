@@ -54,11 +54,13 @@ type opsPanicStore struct {
 	p *opsPanics
 }
 
+// UserByUsername panics when the "store" hook is set.
 func (s *opsPanicStore) UserByUsername(ctx context.Context, username string) (*core.User, error) {
 	s.p.check("store")
 	return s.Store.UserByUsername(ctx, username)
 }
 
+// UserByToken panics when the "store" hook is set.
 func (s *opsPanicStore) UserByToken(ctx context.Context, digest string) (*core.User, *core.Token, error) {
 	s.p.check("store")
 	return s.Store.UserByToken(ctx, digest)
@@ -70,6 +72,7 @@ type opsPanicMailer struct {
 	p *opsPanics
 }
 
+// Send panics when the "mailer" hook is set.
 func (m opsPanicMailer) Send(ctx context.Context, msg mail.Message) error {
 	m.p.check("mailer")
 	return m.Mailer.Send(ctx, msg)
@@ -78,6 +81,7 @@ func (m opsPanicMailer) Send(ctx context.Context, msg mail.Message) error {
 // opsPanicValidator is a password validator that can panic.
 type opsPanicValidator struct{ p *opsPanics }
 
+// Validate panics when the "validator" hook is set; it accepts every password.
 func (v opsPanicValidator) Validate(pw string, user []password.Attribute) []password.Violation {
 	v.p.check("validator")
 	return nil
@@ -89,6 +93,7 @@ type opsPanicThrottle struct {
 	p *opsPanics
 }
 
+// Hit panics when the "throttle" hook is set.
 func (s opsPanicThrottle) Hit(ctx context.Context, key string, w time.Duration, now time.Time) (int, time.Time, error) {
 	s.p.check("throttle")
 	return s.ThrottleStore.Hit(ctx, key, w, now)

@@ -41,6 +41,7 @@ func (d *dbSlowStore) block(ctx context.Context) error {
 	return fmt.Errorf("authtest: query cancelled: %w", ctx.Err())
 }
 
+// UserByUsername blocks while the store is slow.
 func (d *dbSlowStore) UserByUsername(ctx context.Context, username string) (*core.User, error) {
 	if err := d.block(ctx); err != nil {
 		return nil, err
@@ -48,6 +49,7 @@ func (d *dbSlowStore) UserByUsername(ctx context.Context, username string) (*cor
 	return d.failingStore.UserByUsername(ctx, username)
 }
 
+// UserByToken blocks while the store is slow.
 func (d *dbSlowStore) UserByToken(ctx context.Context, digest string) (*core.User, *core.Token, error) {
 	if err := d.block(ctx); err != nil {
 		return nil, nil, err
@@ -90,6 +92,7 @@ func (d *dbColliderStore) fire(kind string) bool {
 	return armed
 }
 
+// CreateUser inserts a twin of u first when armed.
 func (d *dbColliderStore) CreateUser(ctx context.Context, u *core.User) error {
 	if d.fire("user") {
 		twin := *u
@@ -100,6 +103,7 @@ func (d *dbColliderStore) CreateUser(ctx context.Context, u *core.User) error {
 	return d.failingStore.CreateUser(ctx, u)
 }
 
+// CreateToken inserts a twin of t first when armed.
 func (d *dbColliderStore) CreateToken(ctx context.Context, t *core.Token) error {
 	if d.fire("token") {
 		twin := *t
@@ -110,6 +114,7 @@ func (d *dbColliderStore) CreateToken(ctx context.Context, t *core.Token) error 
 	return d.failingStore.CreateToken(ctx, t)
 }
 
+// CreateRefreshFamily inserts a twin family first when armed.
 func (d *dbColliderStore) CreateRefreshFamily(ctx context.Context, f *core.RefreshFamily, first *core.RefreshToken) error {
 	if d.fire("refresh") {
 		tf, tt := *f, *first
@@ -131,6 +136,7 @@ type dbSessionOutage struct {
 // errSessionsDown is what the session store answers while down.
 var errSessionsDown = fmt.Errorf("authtest: session backend: %w: %s", core.ErrUnavailable, faultText)
 
+// Get fails while the session backend is down.
 func (d *dbSessionOutage) Get(r *http.Request, name string) (*sessions.Session, error) {
 	if d.down.Load() {
 		return nil, errSessionsDown
@@ -138,6 +144,7 @@ func (d *dbSessionOutage) Get(r *http.Request, name string) (*sessions.Session, 
 	return d.Store.Get(r, name)
 }
 
+// New fails while the session backend is down.
 func (d *dbSessionOutage) New(r *http.Request, name string) (*sessions.Session, error) {
 	if d.down.Load() {
 		return nil, errSessionsDown
@@ -145,6 +152,7 @@ func (d *dbSessionOutage) New(r *http.Request, name string) (*sessions.Session, 
 	return d.Store.New(r, name)
 }
 
+// Save fails while the session backend is down.
 func (d *dbSessionOutage) Save(r *http.Request, w http.ResponseWriter, s *sessions.Session) error {
 	if d.down.Load() {
 		return errSessionsDown
@@ -161,6 +169,7 @@ type dbThrottleOutage struct {
 // errThrottleDown is what the counter store answers while down.
 var errThrottleDown = errors.New("authtest: counter backend: " + faultText)
 
+// Hit fails while the counter backend is down.
 func (d *dbThrottleOutage) Hit(ctx context.Context, key string, w time.Duration, now time.Time) (int, time.Time, error) {
 	if d.down.Load() {
 		return 0, time.Time{}, errThrottleDown
@@ -168,6 +177,7 @@ func (d *dbThrottleOutage) Hit(ctx context.Context, key string, w time.Duration,
 	return d.ThrottleStore.Hit(ctx, key, w, now)
 }
 
+// Count fails while the counter backend is down.
 func (d *dbThrottleOutage) Count(ctx context.Context, key string, w time.Duration, now time.Time) (int, time.Time, error) {
 	if d.down.Load() {
 		return 0, time.Time{}, errThrottleDown

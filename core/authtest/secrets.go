@@ -22,6 +22,7 @@ type secretList struct {
 // minSecret is the shortest value worth searching for.
 const minSecret = 8
 
+// add registers values of at least minSecret bytes, once each.
 func (s *secretList) add(v ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -25,6 +25,7 @@ type suiteSink struct {
 	buf     bytes.Buffer // lines "[test name] record"
 }
 
+// newSuiteSink returns an empty sink for one run.
 func newSuiteSink() *suiteSink { return &suiteSink{secrets: &secretList{}} }
 
 // writer returns an io.Writer for the log of the env of test name; each
@@ -64,6 +65,7 @@ type sinkWriter struct {
 	name string
 }
 
+// Write records p, one log record, under the env's test name.
 func (w sinkWriter) Write(p []byte) (int, error) {
 	w.k.record(w.name, p)
 	return len(p), nil
@@ -87,6 +89,7 @@ type sinkTransport struct {
 // credentialFields are the JSON fields whose string values are secrets.
 var credentialFields = []string{"key", "access", "refresh", "token"}
 
+// RoundTrip sends req and harvests the response (see transport).
 func (s *sinkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	res, err := s.base.RoundTrip(req)
 	if err != nil {
@@ -136,6 +139,7 @@ type sinkMailer struct {
 // linkRe matches a URL in a mail.
 var linkRe = regexp.MustCompile(`https?://[^\s"'<>]+`)
 
+// Send registers the links of m and delivers it.
 func (s sinkMailer) Send(ctx context.Context, m mail.Message) error {
 	for _, link := range linkRe.FindAllString(m.Text+" "+m.HTML, -1) {
 		s.k.secrets.add(link)
