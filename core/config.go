@@ -152,11 +152,26 @@ type Config struct {
 	// backing store fails. Default 5s.
 	RetryAfter time.Duration
 
+	// RequestTimeout bounds the work restauth does for one request: its
+	// store, session and throttle calls, the wait for the hashing limiter
+	// and mail delivery run under a context with this deadline, so a hung
+	// database cannot hold requests forever. When it passes, the pending
+	// call is cancelled through its context and the request is answered
+	// 503 with Retry-After (security.md T-DB-05). It covers the endpoints
+	// and the authentication done by the middleware, not the application
+	// handler behind it. Default 10s (mail.DefaultTimeout, so that a slow
+	// SMTP server is not cut short).
+	RequestTimeout time.Duration
+
 	// Messages overrides catalog texts by message code (see messages.go).
 	// Default: dj-rest-auth's English texts.
 	Messages map[string]string
 
-	// Logger receives auth events and store failures (never secrets).
+	// Logger receives auth events (one record per login, logout,
+	// throttled request, refresh reuse, password change or reset,
+	// registration and email verification, with the attributes event,
+	// outcome, user_id and the client ip), store failures and panics;
+	// never secrets or identifiers typed by the client.
 	// Default slog.Default().
 	Logger *slog.Logger
 
@@ -167,9 +182,10 @@ type Config struct {
 // Defaults of Config, exported so that documentation and tests can refer
 // to them.
 const (
-	DefaultPrefix       = "/api/auth/"
-	DefaultMaxBodyBytes = 1 << 20
-	DefaultRetryAfter   = 5 * time.Second
+	DefaultPrefix         = "/api/auth/"
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultRetryAfter     = 5 * time.Second
+	DefaultRequestTimeout = 10 * time.Second
 )
 
 // withDefaults returns a copy of c with every unset field defaulted.
@@ -211,6 +227,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RetryAfter == 0 {
 		c.RetryAfter = DefaultRetryAfter
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = DefaultRequestTimeout
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -263,6 +282,9 @@ func (c Config) validate() error {
 	}
 	if c.RetryAfter < time.Second {
 		errs = append(errs, errors.New("RetryAfter must be at least 1s"))
+	}
+	if c.RequestTimeout < 0 {
+		errs = append(errs, errors.New("RequestTimeout must not be negative"))
 	}
 	if c.CookieSameSite == http.SameSiteNoneMode && c.InsecureCookies {
 		errs = append(errs, errors.New("CookieSameSite None requires Secure cookies: unset InsecureCookies"))

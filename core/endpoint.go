@@ -1,10 +1,8 @@
 package core
 
 import (
-	"fmt"
-	"log/slog"
+	"context"
 	"net/http"
-	"runtime/debug"
 	"strings"
 )
 
@@ -73,15 +71,13 @@ func (e *endpoint) allows(method string) bool {
 func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a := e.auth
 	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			a.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "restauth: panic in handler",
-				slog.String("path", r.URL.Path), slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
-			a.WriteError(w, r, fmt.Errorf("panic"))
+		if err := a.recovered(r, recover()); err != nil {
+			a.WriteError(w, r, err)
 		}
 	}()
+	ctx, cancel := context.WithTimeout(withEventRequest(r.Context(), r), a.cfg.RequestTimeout)
+	defer cancel()
+	r = r.WithContext(ctx)
 	h := w.Header()
 	h.Set("Allow", e.allow)
 	setSecurityHeaders(h)

@@ -211,14 +211,11 @@ func (a *Auth) completeLogin(req *request, user *User, status int) (err error) {
 // logLogin emits one structured auth event; it never logs identifiers typed
 // by the client or secrets.
 func (a *Auth) logLogin(ctx context.Context, level slog.Level, msg string, userID int64, reason string) {
-	attrs := []slog.Attr{slog.String("event", "login")}
-	if userID != 0 {
-		attrs = append(attrs, slog.Int64("user_id", userID))
+	if reason == "" {
+		a.logEvent(ctx, level, "restauth: "+msg, "login", outcomeSuccess, userID)
+		return
 	}
-	if reason != "" {
-		attrs = append(attrs, slog.String("reason", reason))
-	}
-	a.cfg.Logger.LogAttrs(ctx, level, "restauth: "+msg, attrs...)
+	a.logEvent(ctx, level, "restauth: "+msg, "login", outcomeFailure, userID, slog.String("reason", reason))
 }
 
 // isBadCredentials reports the generic login failure, the one that counts

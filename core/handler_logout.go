@@ -44,8 +44,7 @@ func (a *Auth) serveLogout(req *request) error {
 		if err := a.revokePrincipal(ctx, p); err != nil {
 			return err
 		}
-		a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: logout",
-			slog.String("event", "logout"), slog.Int64("user_id", p.User.ID))
+		a.logEvent(ctx, slog.LevelInfo, "restauth: logout", "logout", outcomeSuccess, p.User.ID)
 	}
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgLoggedOut)})
 	return nil

@@ -71,8 +71,7 @@ func (a *Auth) servePasswordChange(req *request) error {
 			return err
 		}
 	}
-	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: password changed",
-		slog.String("event", "password_change"), slog.Int64("user_id", user.ID))
+	a.logEvent(ctx, slog.LevelInfo, "restauth: password changed", "password_change", outcomeSuccess, user.ID)
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordChanged)})
 	return nil
 }

@@ -103,8 +103,7 @@ func (a *Auth) servePasswordResetConfirm(req *request) error {
 	if err := a.setNewPassword(ctx, f, u, pw1, pw2, nil); err != nil {
 		return err
 	}
-	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: password reset",
-		slog.String("event", "password_reset"), slog.Int64("user_id", u.ID))
+	a.logEvent(ctx, slog.LevelInfo, "restauth: password reset", "password_reset", outcomeSuccess, u.ID)
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordResetComplete)})
 	return nil
 }

@@ -79,8 +79,7 @@ func (a *Auth) serveRegistration(req *request) error {
 	case err != nil:
 		return storeErr(err)
 	}
-	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: user registered",
-		slog.String("event", "register"), slog.Int64("user_id", u.ID))
+	a.logEvent(ctx, slog.LevelInfo, "restauth: user registered", "register", outcomeSuccess, u.ID)
 	if a.cfg.EmailVerification != VerifyNone {
 		a.sendConfirmation(ctx, u)
 	}
@@ -138,8 +137,7 @@ func (a *Auth) serveVerifyEmail(req *request) error {
 	if err := a.cfg.Store.SetEmailVerified(ctx, u.ID, true); err != nil {
 		return storeErr(err)
 	}
-	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: email verified",
-		slog.String("event", "email_verified"), slog.Int64("user_id", u.ID))
+	a.logEvent(ctx, slog.LevelInfo, "restauth: email verified", "email_verified", outcomeSuccess, u.ID)
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgOK)})
 	return nil
 }

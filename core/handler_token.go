@@ -188,8 +188,8 @@ func (a *Auth) consumeRefresh(req *request, jti string, successor *RefreshToken)
 		if err := a.jwt.store.RevokeRefreshFamily(ctx, old.FamilyID, now); err != nil {
 			return unavailable(err)
 		}
-		a.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "restauth: refresh token reuse detected; login revoked",
-			slog.String("event", "refresh_reuse"), slog.Int64("user_id", old.UserID), slog.String("family_id", old.FamilyID))
+		a.logEvent(ctx, slog.LevelWarn, "restauth: refresh token reuse detected; login revoked", "refresh_reuse", outcomeFailure, old.UserID,
+			slog.String("family_id", old.FamilyID))
 		return a.refreshTokenError("Token is blacklisted", "token_not_valid")
 	case errors.Is(err, ErrRefreshRevoked):
 		return a.refreshTokenError("Token is blacklisted", "token_not_valid")

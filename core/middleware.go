@@ -1,6 +1,9 @@
 package core
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+)
 
 // Guard authenticates r with the configured chain for an application route.
 // When required is true, an anonymous request is rejected. On rejection
@@ -9,7 +12,7 @@ import "net/http"
 // the request with the principal stored in its context (see UserFrom) and
 // ok=true. Adapters build their middleware on it.
 func (a *Auth) Guard(w http.ResponseWriter, r *http.Request, required bool) (*http.Request, *Principal, bool) {
-	p, err := a.Authenticate(w, r)
+	p, err := a.authenticateWithin(w, r)
 	if err == nil && p == nil && required {
 		err = NewAuthError(a.msgs.Text(MsgNotAuthenticated))
 	}
@@ -43,4 +46,19 @@ func (a *Auth) Authenticated(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// authenticateWithin runs Authenticate under Config.RequestTimeout; the
+// application handler that follows keeps the request's own context.
+// A panic in an authenticator or the stores it calls is answered as a
+// generic 500 instead of breaking the connection.
+func (a *Auth) authenticateWithin(w http.ResponseWriter, r *http.Request) (p *Principal, err error) {
+	defer func() {
+		if perr := a.recovered(r, recover()); perr != nil {
+			p, err = nil, perr
+		}
+	}()
+	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.RequestTimeout)
+	defer cancel()
+	return a.Authenticate(w, r.WithContext(ctx))
 }

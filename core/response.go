@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -28,8 +29,9 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 //   - *Error: its status (authentication errors become 401 with the first
 //     authenticator's challenge, or 403 when it has none) and body;
 //   - a value no store can hold (ErrInvalidValue): 400;
-//   - a store failure (ErrUnavailable): 503 with Retry-After and a generic
-//     body, the cause logged without request data;
+//   - a store failure (ErrUnavailable) or the request's deadline
+//     (context.DeadlineExceeded, see Config.RequestTimeout): 503 with
+//     Retry-After and a generic body, the cause logged without request data;
 //   - anything else: 500 with a generic body, the cause logged.
 func (a *Auth) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *Error
@@ -57,7 +59,9 @@ func (a *Auth) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		WriteJSON(w, http.StatusBadRequest, NewDetailError(http.StatusBadRequest, a.msgs.Text(MsgInvalidValue)))
 		return
 	}
-	if errors.Is(err, ErrUnavailable) {
+	if errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		// A failing store, or a request that ran out of RequestTimeout
+		// (a hung store, a saturated hashing limiter): try again later.
 		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "restauth: store unavailable",
 			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 		w.Header().Set("Retry-After", strconv.Itoa(int(a.cfg.RetryAfter.Seconds())))

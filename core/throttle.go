@@ -118,8 +118,7 @@ func (a *Auth) throttled(r *http.Request, scope string, wait time.Duration) *Err
 	if secs == 1 {
 		unit = "second"
 	}
-	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "restauth: throttled",
-		slog.String("event", "throttled"), slog.String("scope", scope), slog.String("ip", a.ClientIP(r).String()))
+	a.logEvent(withEventRequest(r.Context(), r), slog.LevelWarn, "restauth: throttled", "throttled", outcomeFailure, 0, slog.String("scope", scope))
 	e := NewDetailError(http.StatusTooManyRequests, "Request was throttled. Expected available in "+strconv.Itoa(secs)+" "+unit+".")
 	e.Header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
 	return e

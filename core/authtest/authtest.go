@@ -43,7 +43,7 @@ func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) co
 	if newServer == nil || newStore == nil {
 		t.Fatal("authtest: newServer and newStore must not be nil")
 	}
-	s := &suite{newServer: newServer, newStore: newStore}
+	s := &suite{newServer: newServer, newStore: newStore, sink: newSuiteSink()}
 	for _, g := range []struct {
 		name string
 		run  func(t *testing.T)
@@ -73,10 +73,14 @@ func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) co
 	} {
 		t.Run(g.name, g.run)
 	}
+	// T-OPS-02 across the whole run: no secret handed out by any env in
+	// anything any env logged or answered as an error.
+	s.sink.check(t)
 }
 
 // suite holds what every group needs to build its environment.
 type suite struct {
 	newServer Server
 	newStore  func(t *testing.T) core.Store
+	sink      *suiteSink // the run's log records, error bodies and secrets
 }

@@ -2,6 +2,7 @@ package authtest
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -38,7 +39,9 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 		t.Fatalf("authtest: argon2: %v", err)
 	}
 	hashes := password.NewCountingHasher(argon)
-	policy, err := password.NewPolicy(password.WithHasher(hashes))
+	logs := &logBuffer{}
+	logger := slog.New(slog.NewTextHandler(io.MultiWriter(logs, s.sink.writer(t.Name())), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	policy, err := password.NewPolicy(password.WithHasher(hashes), password.WithLogger(logger))
 	if err != nil {
 		t.Fatalf("authtest: password policy: %v", err)
 	}
@@ -46,11 +49,10 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 	if store == nil {
 		t.Fatal("authtest: newStore returned nil")
 	}
-	logs := &logBuffer{}
 	cfg := core.Config{
 		Store:     store,
 		Passwords: policy,
-		Logger:    slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:    logger,
 	}
 	// Rate limits have their own group; elsewhere they would trip on the
 	// suite's many requests from one address.
@@ -58,13 +60,16 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.Accounts.Mailer != nil {
+		cfg.Accounts.Mailer = s.sink.mailer(cfg.Accounts.Mailer)
+	}
 	h, auth := s.newServer(t, cfg)
 	if h == nil || auth == nil {
 		t.Fatal("authtest: Server returned a nil handler or *core.Auth")
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	secrets := &secretList{}
+	secrets := s.sink.secrets
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("core log:\n%s", logs.String())
@@ -73,6 +78,7 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 	t.Cleanup(func() { secrets.wantAbsentFrom(t, logs.String()) })
 	client := srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client.Transport = s.sink.transport(t.Name(), client.Transport)
 	return &env{
 		secrets: secrets,
 		auth:    auth,
