@@ -112,6 +112,7 @@ type reqCountingReader struct {
 	read atomic.Int64
 }
 
+// Read implements io.Reader.
 func (r *reqCountingReader) Read(p []byte) (int, error) {
 	left := r.n - r.read.Load()
 	if left <= 0 {

@@ -7,6 +7,7 @@ import (
 	"github.com/restauth/restauth/core"
 )
 
+// deleteCases check UserStore.DeleteUser.
 func deleteCases() []testCase {
 	return []testCase{
 		{"Delete/FreesKeysAndCredentials", testDeleteUser},
