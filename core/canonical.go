@@ -24,12 +24,14 @@ func CanonicalUsername(username string) string {
 
 // CanonicalEmail returns the key on which email addresses are unique and
 // looked up: the same folding as CanonicalUsername over the whole address,
-// surrounding white space removed. Mail is still sent to the stored address,
+// surrounding white space removed, and A-labels of the domain
+// ("xn--…") decoded so that an IDN domain and its punycode spelling share
+// one key (see decodeALabels). Mail is still sent to the stored address,
 // never to the canonical form or to what a client submitted.
 // The empty string maps to the empty string, which stores treat as "no email"
 // (never unique).
 func CanonicalEmail(email string) string {
-	return fixedPoint(strings.TrimSpace(email), func(k string) string { return strings.TrimSpace(canonical(k)) })
+	return fixedPoint(strings.TrimSpace(email), func(k string) string { return strings.TrimSpace(canonical(decodeALabels(k))) })
 }
 
 // canonical folds s to its fixed point: NFKC, case folding, NFKC again.

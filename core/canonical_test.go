@@ -27,7 +27,7 @@ func TestCanonicalUsername(t *testing.T) {
 }
 
 func FuzzCanonical(f *testing.F) {
-	for _, s := range []string{"Alice", "ＡＬＩＣＥ", "ß", "ﬁ", "İ", "\u212A", "e\u0301", "\xff"} {
+	for _, s := range []string{"Alice", "ＡＬＩＣＥ", "ß", "ﬁ", "İ", "\u212A", "e\u0301", "\xff", "a@xn--exmple-cua.com", "a@XN--ｘｎ--abc-kva.com"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

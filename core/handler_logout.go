@@ -25,6 +25,12 @@ import (
 // all gets dj-rest-auth's 400 ("You should be logged in to logout...").
 func (a *Auth) serveLogout(req *request) error {
 	ctx := req.r.Context()
+	// The body is read first, whatever the mode, so that a malformed or
+	// mislabelled one (415, 400, 413) changes nothing.
+	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
+	if err != nil {
+		return err
+	}
 	p := req.principal
 	if p == nil && !req.staleCredentials && !a.cfg.uses(MethodJWT) && !a.cfg.uses(MethodSession) {
 		return NewDetailError(http.StatusBadRequest, a.msgs.Text(MsgLogoutNotLoggedIn))
@@ -35,7 +41,7 @@ func (a *Auth) serveLogout(req *request) error {
 		}
 	}
 	if a.jwt != nil {
-		if err := a.revokePresentedRefresh(req); err != nil {
+		if err := a.revokePresentedRefresh(req, body); err != nil {
 			return err
 		}
 		a.clearJWTCookies(req.w)
@@ -67,11 +73,7 @@ func (a *Auth) revokePrincipal(ctx context.Context, p *Principal) error {
 
 // revokePresentedRefresh revokes the family of a valid refresh token sent
 // in the body or the refresh cookie; anything unusable is ignored.
-func (a *Auth) revokePresentedRefresh(req *request) error {
-	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
-	if err != nil {
-		return err
-	}
+func (a *Auth) revokePresentedRefresh(req *request, body Body) error {
 	token, _ := body["refresh"].(string)
 	if token == "" && !a.cfg.JWT.DisableCookies {
 		if c, err := req.r.Cookie(a.cfg.JWT.RefreshCookie); err == nil && c.Value != "" {

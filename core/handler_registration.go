@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -79,15 +80,32 @@ func (a *Auth) serveRegistration(req *request) error {
 	case err != nil:
 		return storeErr(err)
 	}
-	a.logEvent(ctx, slog.LevelInfo, "restauth: user registered", "register", outcomeSuccess, u.ID)
-	if a.cfg.EmailVerification != VerifyNone {
-		a.sendConfirmation(ctx, u)
-	}
 	if a.cfg.EmailVerification == VerifyMandatory {
+		a.logRegistered(ctx, u)
+		a.sendConfirmation(ctx, u)
 		WriteJSON(req.w, http.StatusCreated, map[string]string{"detail": a.msgs.Text(MsgVerificationSent)})
 		return nil
 	}
-	return a.completeLogin(req, u, http.StatusCreated)
+	if err := a.completeLogin(req, u, http.StatusCreated); err != nil {
+		// The login credential could not be issued: undo the account, so
+		// that the client's retry registers it again (security.md
+		// T-REG-05). No mail has gone out for it yet.
+		if derr := a.cfg.Store.DeleteUser(context.WithoutCancel(ctx), u.ID); derr != nil {
+			a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: undoing a failed registration failed",
+				slog.Int64("user_id", u.ID), slog.String("error", derr.Error()))
+		}
+		return err
+	}
+	a.logRegistered(ctx, u)
+	if a.cfg.EmailVerification != VerifyNone {
+		a.sendConfirmation(ctx, u)
+	}
+	return nil
+}
+
+// logRegistered emits the registration event.
+func (a *Auth) logRegistered(ctx context.Context, u *User) {
+	a.logEvent(ctx, slog.LevelInfo, "restauth: user registered", "register", outcomeSuccess, u.ID)
 }
 
 // readUsername reads and checks a username field like Django's

@@ -63,14 +63,14 @@ func DecodeBody(w http.ResponseWriter, r *http.Request, maxBytes int64, msgs Mes
 		if err != nil {
 			return nil, NewDetailError(http.StatusBadRequest, msgs.Text(MsgInvalidValue))
 		}
-		return formBody(vals), nil
+		return formBody(vals, msgs)
 	case "multipart/form-data":
 		r.Body = io.NopCloser(bytes.NewReader(raw))
 		if err := r.ParseMultipartForm(maxBytes); err != nil {
 			return nil, NewDetailError(http.StatusBadRequest, "Multipart form parse error - Invalid boundary in multipart: None")
 		}
 		defer r.MultipartForm.RemoveAll()
-		return formBody(r.MultipartForm.Value), nil
+		return formBody(r.MultipartForm.Value, msgs)
 	default:
 		return nil, unsupportedMedia(ct, msgs)
 	}
@@ -81,14 +81,25 @@ func unsupportedMedia(ct string, msgs Messages) *Error {
 }
 
 // formBody keeps the last value of each key, like Django's QueryDict.
-func formBody(vals map[string][]string) Body {
+// Percent-escapes (%FF) and multipart parts can carry bytes that are not
+// UTF-8; Django would replace them silently, restauth refuses the body
+// (400) so that no identifier is ever matched or stored in a lossy form.
+func formBody(vals map[string][]string, msgs Messages) (Body, error) {
 	b := make(Body, len(vals))
 	for k, v := range vals {
+		if !utf8.ValidString(k) {
+			return nil, NewDetailError(http.StatusBadRequest, msgs.Text(MsgInvalidValue))
+		}
+		for _, x := range v {
+			if !utf8.ValidString(x) {
+				return nil, NewDetailError(http.StatusBadRequest, msgs.Text(MsgInvalidValue))
+			}
+		}
 		if len(v) > 0 {
 			b[k] = v[len(v)-1]
 		}
 	}
-	return b
+	return b, nil
 }
 
 // decodeJSONObject parses raw as one JSON object.

@@ -91,6 +91,12 @@ type UserStore interface {
 	// RecordLogin sets LastLogin of user id to at. It returns ErrNotFound
 	// for an unknown id.
 	RecordLogin(ctx context.Context, id int64, at time.Time) error
+
+	// DeleteUser removes user id and everything that belongs to it (DB
+	// tokens, refresh families and their tokens), freeing its username
+	// and email. It returns ErrNotFound for an unknown id. Core uses it to
+	// undo a registration whose login step failed, so that retrying works.
+	DeleteUser(ctx context.Context, id int64) error
 }
 
 // TokenStore persists opaque DB tokens ("Authorization: Token <key>").

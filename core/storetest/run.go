@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		literalCases(),
 		limitCases(),
 		contextCases(),
+		deleteCases(),
 	} {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {
