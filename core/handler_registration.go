@@ -88,7 +88,7 @@ func (a *Auth) serveRegistration(req *request) error {
 		WriteJSON(req.w, http.StatusCreated, map[string]string{"detail": a.msgs.Text(MsgVerificationSent)})
 		return nil
 	}
-	return a.completeLogin(req, u, http.StatusCreated)
+	return a.completeLogin(req, u, http.StatusCreated, "")
 }
 
 // readUsername reads and checks a username field like Django's
