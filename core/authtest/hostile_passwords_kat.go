@@ -2,7 +2,10 @@ package authtest
 
 // Django hash known-answer vectors (security.md Appendix B, the same as
 // core/password/kat_test.go), each with a copy altered in one parameter
-// that must not verify.
+// that must not verify. Of the two argon2 vectors with Django's m=100 MiB,
+// p=8 (0.4-5 s each on a shared 2-CPU machine, per adapter and database)
+// only the 32-byte one, what current argon2-cffi writes, runs over HTTP;
+// the 16-byte one runs in core/password's KAT test.
 const pwKATPassword = "correct horse battery staple"
 
 // pwKAT is one Django-made hash of password.
@@ -20,9 +23,6 @@ func pwKATs() []pwKAT {
 		{"pbkdf2_sha1", pwKATPassword,
 			"pbkdf2_sha1$260000$AAAAAAAAAAAAAAAAAAAAAA$6jmgzw+UAphczwyD5lgBKzp/YNk=",
 			"pbkdf2_sha1$260001$AAAAAAAAAAAAAAAAAAAAAA$6jmgzw+UAphczwyD5lgBKzp/YNk=", false},
-		{"argon2id 16-byte", pwKATPassword,
-			"argon2$argon2id$v=19$m=102400,t=2,p=8$QUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ$rN1kNK3cbUkCTGk15mM3PQ",
-			"argon2$argon2id$v=19$m=102400,t=1,p=8$QUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ$rN1kNK3cbUkCTGk15mM3PQ", true},
 		{"bcrypt_sha256", pwKATPassword,
 			"bcrypt_sha256$$2b$10$AAAAAAAAAAAAAAAAAAAAA.fcYKUPs79NycRheGmLNSyJPCHot00NO",
 			"bcrypt_sha256$$2b$09$AAAAAAAAAAAAAAAAAAAAA.fcYKUPs79NycRheGmLNSyJPCHot00NO", false},
