@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/restauth/restauth/core/password"
 )
@@ -114,7 +115,12 @@ func (a *Auth) hashPassword(ctx context.Context, pw, field string) (string, erro
 	hash, err := a.cfg.Passwords.Make(ctx, pw)
 	if errors.Is(err, password.ErrPasswordTooLong) {
 		var v ValidationError
-		v.Add(field, a.msgs.Text(MsgPasswordTooLong))
+		limit := a.cfg.Passwords.MaxLength()
+		if len(pw) <= limit {
+			// Refused by the hasher itself: plain bcrypt's 72 bytes.
+			limit = password.BcryptMaxPasswordBytes
+		}
+		v.Add(field, a.msgs.Format(MsgPasswordTooLong, "max_length", strconv.Itoa(limit)))
 		return "", v.Err()
 	}
 	if err != nil {

@@ -17,6 +17,9 @@ type Auth struct {
 	proxies  []netip.Prefix // Throttle.TrustedProxies, parsed
 	// sessionKey keys the session auth hash (derived once, not per request).
 	sessionKey [32]byte
+	// throttleFallback counts in process while Throttle.Store fails; shared
+	// with WithMethods views.
+	throttleFallback *throttleFallback
 }
 
 // New validates cfg, fills in defaults and returns a ready service.
@@ -29,7 +32,7 @@ func New(cfg Config) (*Auth, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	a := &Auth{cfg: cfg, msgs: NewMessages(cfg.Messages)}
+	a := &Auth{cfg: cfg, msgs: NewMessages(cfg.Messages), throttleFallback: &throttleFallback{}}
 	a.proxies, _ = cfg.Throttle.trustedProxies() // validated above
 	a.sessionKey = sessionHashKey(cfg.SecretKey)
 	if cfg.uses(MethodJWT) {

@@ -49,7 +49,10 @@ type ThrottleConfig struct {
 	ResetConfirmFailures Rate
 	// Store keeps the counters. Default NewMemoryThrottle() (one
 	// instance); use sqlstore's ThrottleStore when instances share a
-	// database.
+	// database. While it fails, requests are neither failed nor let
+	// through unlimited: each instance counts in process until the store
+	// answers again, and the outage is logged once (Warn) and its end once
+	// (Info).
 	Store ThrottleStore
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
 	// whose X-Forwarded-For is believed; the client IP is then the

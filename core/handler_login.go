@@ -46,7 +46,7 @@ func (a *Auth) serveLogin(req *request) error {
 	if a.cfg.EmailVerification == VerifyMandatory && !user.EmailVerified {
 		return NonFieldError(a.msgs.Text(MsgEmailNotVerified))
 	}
-	return a.completeLogin(req, user, http.StatusOK)
+	return a.completeLogin(req, user, http.StatusOK, in.password)
 }
 
 // decodeLogin validates the login body like dj-rest-auth's LoginSerializer.
@@ -155,7 +155,15 @@ func (a *Auth) upgradeHash(ctx context.Context, user *User, pw string) {
 // A session, when configured, is started with a fresh ID. If any step
 // fails, the credentials already minted are revoked again, so a failed
 // login leaves nothing usable behind.
-func (a *Auth) completeLogin(req *request, user *User, status int) (err error) {
+//
+// For a password login (pw is the password it verified; "" otherwise),
+// the user's stored password hash is read again after the token and JWT
+// are minted: a password change or reset that committed since the password
+// was verified (it revokes only the credentials that existed then) turns
+// the login into the generic failure and revokes what it minted, so no
+// credential obtained with the old password outlives the change. Sessions
+// need no recheck: they are bound to the password hash they start with.
+func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (err error) {
 	ctx := req.r.Context()
 	now := a.cfg.Now().UTC()
 	if !a.cfg.uses(MethodJWT) || a.cfg.JWT.UpdateLastLogin || len(a.cfg.Methods) > 1 {
@@ -191,6 +199,11 @@ func (a *Auth) completeLogin(req *request, user *User, status int) (err error) {
 		}
 		minted = append(minted, &Principal{User: user, Method: MethodJWT, Credential: pair.family})
 	}
+	if pw != "" {
+		if err := a.passwordStillValid(ctx, user, pw); err != nil {
+			return err
+		}
+	}
 	if a.cfg.uses(MethodSession) {
 		if err := a.startSession(req.w, req.r, user); err != nil {
 			return err
@@ -204,6 +217,38 @@ func (a *Auth) completeLogin(req *request, user *User, status int) (err error) {
 		WriteJSON(req.w, status, map[string]string{"key": key})
 	default:
 		WriteJSON(req.w, http.StatusNoContent, nil)
+	}
+	return nil
+}
+
+// passwordStillValid returns the generic login failure unless user is
+// still active and pw still matches the stored hash. The hash is checked
+// again (one more hash) only if it changed since the login verified it,
+// which a concurrent login's upgrade of an outdated hash also does.
+func (a *Auth) passwordStillValid(ctx context.Context, user *User, pw string) error {
+	invalid := func() error {
+		a.logLogin(ctx, slog.LevelInfo, "login failed", user.ID, "password_changed")
+		return NonFieldError(a.msgs.Text(MsgInvalidCredentials))
+	}
+	fresh, err := a.cfg.Store.UserByID(ctx, user.ID)
+	if errors.Is(err, ErrNotFound) {
+		return invalid()
+	}
+	if err != nil {
+		return unavailable(err)
+	}
+	if !fresh.IsActive {
+		return invalid()
+	}
+	if fresh.PasswordHash == user.PasswordHash {
+		return nil
+	}
+	ok, _, err := a.cfg.Passwords.Check(ctx, pw, fresh.PasswordHash)
+	if err != nil && !errors.Is(err, password.ErrPasswordTooLong) {
+		return err
+	}
+	if !ok {
+		return invalid()
 	}
 	return nil
 }

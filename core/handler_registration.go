@@ -86,7 +86,7 @@ func (a *Auth) serveRegistration(req *request) error {
 		WriteJSON(req.w, http.StatusCreated, map[string]string{"detail": a.msgs.Text(MsgVerificationSent)})
 		return nil
 	}
-	if err := a.completeLogin(req, u, http.StatusCreated); err != nil {
+	if err := a.completeLogin(req, u, http.StatusCreated, ""); err != nil {
 		// The login credential could not be issued: undo the account, so
 		// that the client's retry registers it again (security.md
 		// T-REG-05). No mail has gone out for it yet.

@@ -60,17 +60,16 @@ func throttleKey(scope, value string) string {
 
 // hit counts one event against rate for (scope, value) and returns a 429
 // *Error once the limit is exceeded, nil otherwise. A failing counter store
-// never blocks the request: the limit is skipped and the failure logged.
+// never fails the request and never drops the limit: counting moves to
+// in-process counters until the store recovers (see throttleFallback).
 func (a *Auth) hit(r *http.Request, rate Rate, scope, value string) error {
 	if a.cfg.Throttle.Disabled || rate.Limit <= 0 {
 		return nil
 	}
 	now := a.cfg.Now()
-	n, reset, err := a.cfg.Throttle.Store.Hit(r.Context(), throttleKey(scope, value), rate.Window, now)
+	n, reset, err := a.throttleHit(r.Context(), scope, throttleKey(scope, value), rate.Window, now)
 	if err != nil {
-		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "restauth: throttle store failed; limit skipped",
-			slog.String("scope", scope), slog.String("error", err.Error()))
-		return nil
+		return nil // only a cancelled request gets here
 	}
 	if n > rate.Limit {
 		return a.throttled(r, scope, reset.Sub(now))
@@ -85,11 +84,9 @@ func (a *Auth) blocked(r *http.Request, rate Rate, scope, value string) error {
 		return nil
 	}
 	now := a.cfg.Now()
-	n, reset, err := a.cfg.Throttle.Store.Count(r.Context(), throttleKey(scope, value), rate.Window, now)
+	n, reset, err := a.throttleCount(r.Context(), scope, throttleKey(scope, value), rate.Window, now)
 	if err != nil {
-		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "restauth: throttle store failed; limit skipped",
-			slog.String("scope", scope), slog.String("error", err.Error()))
-		return nil
+		return nil // only a cancelled request gets here
 	}
 	if n >= rate.Limit {
 		return a.throttled(r, scope, reset.Sub(now))
@@ -102,10 +99,7 @@ func (a *Auth) count(r *http.Request, rate Rate, scope, value string) {
 	if a.cfg.Throttle.Disabled || rate.Limit <= 0 {
 		return
 	}
-	if _, _, err := a.cfg.Throttle.Store.Hit(r.Context(), throttleKey(scope, value), rate.Window, a.cfg.Now()); err != nil {
-		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelWarn, "restauth: throttle store failed",
-			slog.String("scope", scope), slog.String("error", err.Error()))
-	}
+	_, _, _ = a.throttleHit(r.Context(), scope, throttleKey(scope, value), rate.Window, a.cfg.Now())
 }
 
 // throttled is DRF's 429 with Retry-After in whole seconds (at least 1).

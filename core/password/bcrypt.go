@@ -22,8 +22,12 @@ const (
 	MaxBcryptCost = 16
 )
 
+// BcryptMaxPasswordBytes is the longest password plain bcrypt (see
+// [NewPlainBcrypt]) hashes: the number of bytes bcrypt reads.
+const BcryptMaxPasswordBytes = 72
+
 // bcryptMaxInput is the number of password bytes bcrypt reads.
-const bcryptMaxInput = 72
+const bcryptMaxInput = BcryptMaxPasswordBytes
 
 // bcryptCost is bcrypt's memory: its 4 KiB of S-boxes plus state.
 const bcryptCost = 5 << 10

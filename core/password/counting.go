@@ -13,9 +13,10 @@ import "sync/atomic"
 // malformed stored hash, an over-long password) are counted only by
 // [CountingHasher.Calls]. CountingHasher is safe for concurrent use.
 type CountingHasher struct {
-	inner  Hasher
-	hashes atomic.Int64
-	calls  atomic.Int64
+	inner    Hasher
+	hashes   atomic.Int64
+	calls    atomic.Int64
+	hardened atomic.Int64
 }
 
 // NewCountingHasher returns a CountingHasher around h.
@@ -33,10 +34,16 @@ func (c *CountingHasher) Count() int64 { return c.hashes.Load() }
 // that failed before hashing.
 func (c *CountingHasher) Calls() int64 { return c.calls.Load() }
 
-// Reset sets both counters to zero.
+// Hardened returns the number of HardenRuntime calls so far: failed checks
+// of an outdated hash that were padded to the current cost, which together
+// with their Verify make one full-cost operation.
+func (c *CountingHasher) Hardened() int64 { return c.hardened.Load() }
+
+// Reset sets every counter to zero.
 func (c *CountingHasher) Reset() {
 	c.hashes.Store(0)
 	c.calls.Store(0)
+	c.hardened.Store(0)
 }
 
 // Algorithm returns the wrapped hasher's algorithm.
@@ -75,4 +82,13 @@ func (c *CountingHasher) EncodedCost(encoded string) Cost {
 		return ec.EncodedCost(encoded)
 	}
 	return c.inner.Cost()
+}
+
+// HardenRuntime forwards to the wrapped hasher if it is a [Hardener] and
+// counts the call (see [CountingHasher.Hardened]).
+func (c *CountingHasher) HardenRuntime(password, encoded string) {
+	if h, ok := c.inner.(Hardener); ok {
+		c.hardened.Add(1)
+		h.HardenRuntime(password, encoded)
+	}
 }

@@ -25,7 +25,9 @@
 // The rest of the library uses a [Policy]: it picks the hasher for a stored
 // hash, caps password length before any work is done, makes every Check cost
 // exactly one full hash (so unknown users, unusable passwords and wrong
-// passwords cannot be told apart by timing), reports when a stored hash
+// passwords cannot be told apart by timing; a wrong password against a hash
+// made with a lower work factor is padded to the current cost, see
+// [Hardener]), reports when a stored hash
 // should be upgraded, and routes all hashing through a [Limiter] that bounds
 // concurrency and memory.
 //

@@ -95,7 +95,9 @@ func (p *Policy) Make(ctx context.Context, password string) (string, error) {
 // of another algorithm than the preferred one or has outdated parameters).
 //
 // Every call does exactly one full-cost hash through the limiter: a usable
-// hash of an accepted algorithm is verified; an empty, unusable ("!…"),
+// hash of an accepted algorithm is verified (a failed verification of an
+// outdated hash of the preferred algorithm is padded up to the current
+// cost, see [Hardener]); an empty, unusable ("!…"),
 // malformed or unsupported one costs one dummy hash with the preferred
 // hasher and reports (false, false, nil), exactly like a wrong password (a
 // malformed or unsupported hash is also logged, see [WithLogger]). The only
@@ -119,9 +121,21 @@ func (p *Policy) Check(ctx context.Context, password, encoded string) (ok, needs
 		p.warn(ctx, alg, reason)
 		return false, false, p.dummy(ctx, password)
 	}
+	// A failed check of an outdated hash of the preferred algorithm is
+	// padded to the current cost (see [Hardener]), in the same limiter
+	// slot, which then also holds the current cost's memory.
+	cost := verifyCost(h, encoded)
+	hd, harden := h.(Hardener)
+	harden = harden && alg == p.preferred.Algorithm() && p.preferred.NeedsRehash(encoded)
+	if harden {
+		cost.MemoryBytes = max(cost.MemoryBytes, h.Cost().MemoryBytes)
+	}
 	var verifyErr error
-	err = p.run(ctx, verifyCost(h, encoded), func() error {
+	err = p.run(ctx, cost, func() error {
 		ok, verifyErr = h.Verify(password, encoded)
+		if harden && verifyErr == nil && !ok {
+			hd.HardenRuntime(password, encoded)
+		}
 		return nil
 	})
 	if err != nil {
