@@ -56,7 +56,7 @@ type keyEntry struct {
 	signer crypto.Signer // asymmetric signing key, nil for verify-only keys
 	public crypto.PublicKey
 	method jwt.SigningMethod // golang-jwt's verifier of asymmetric algs
-	macs   sync.Pool         // HMAC only: *macState, see verifyMAC
+	macs   sync.Pool         // HMAC only: *macState, see verify
 }
 
 // prepareKey validates k. where names the key in error messages (it never
