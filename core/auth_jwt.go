@@ -76,18 +76,20 @@ func (j *JWTAuthenticator) Authenticate(_ http.ResponseWriter, r *http.Request) 
 }
 
 // extract finds the raw token. A present Authorization header with a
-// configured scheme must hold exactly one more word.
+// configured scheme must hold exactly one more word. Several header lines
+// are read as one, joined with commas (as a proxy folding them would);
+// the usual single line is split without allocating.
 func (j *JWTAuthenticator) extract(r *http.Request) (token string, fromCookie bool, err error) {
 	cfg := j.auth.cfg.JWT
 	if hs, ok := r.Header["Authorization"]; ok {
-		parts := strings.FieldsFunc(strings.Join(hs, ","), isASCIISpace)
-		if len(parts) == 0 || !contains(cfg.HeaderTypes, parts[0]) {
+		scheme, token, n := headerFields(strings.Join(hs, ","))
+		if n == 0 || !contains(cfg.HeaderTypes, scheme) {
 			return "", false, nil
 		}
-		if len(parts) != 2 {
+		if n != 2 {
 			return "", false, codedAuthError("Authorization header must contain two space-delimited values", "bad_authorization_header")
 		}
-		return parts[1], false, nil
+		return token, false, nil
 	}
 	if cfg.DisableCookies {
 		return "", false, nil

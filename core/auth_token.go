@@ -3,7 +3,6 @@ package core
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -52,19 +51,19 @@ func (t *TokenAuthenticator) Authenticate(_ http.ResponseWriter, r *http.Request
 // space, keyword compared case-insensitively. It returns "" and no error
 // when the header is not a Token header at all.
 func parseTokenHeader(h string, msgs Messages) (string, error) {
-	parts := strings.FieldsFunc(h, isASCIISpace)
-	if len(parts) == 0 || !asciiEqualFold(parts[0], "token") {
+	keyword, key, n := headerFields(h)
+	if n == 0 || !asciiEqualFold(keyword, "token") {
 		return "", nil
 	}
 	switch {
-	case len(parts) == 1:
+	case n == 1:
 		return "", NewAuthError(msgs.Text(MsgTokenNoCredentials))
-	case len(parts) > 2:
+	case n > 2:
 		return "", NewAuthError(msgs.Text(MsgTokenSpaces))
-	case !utf8.ValidString(parts[1]):
+	case !utf8.ValidString(key):
 		return "", NewAuthError(msgs.Text(MsgTokenInvalidChars))
 	}
-	return parts[1], nil
+	return key, nil
 }
 
 // isASCIISpace matches the bytes Python's bytes.split() splits on.

@@ -1,19 +1,24 @@
 package simplejwt
 
-import (
-	"encoding/json"
-)
-
 // tokenHeader is what Parse takes from a JOSE header.
 type tokenHeader struct {
-	alg    string
-	kid    string
+	alg    string // a configured algorithm's name
+	kid    []byte // aliases the decoded header
 	hasKID bool
 }
 
 // headerType is the only "typ" accepted and the one written: PyJWT and
 // this package always write it.
 const headerType = "JWT"
+
+// headerOf returns the decoded header segment seg. The signing key's own
+// header, which nearly every token carries, was decoded once by New.
+func (c *Codec) headerOf(seg string) (tokenHeader, error) {
+	if seg == c.ownHeaderSeg {
+		return c.ownHeader, nil
+	}
+	return c.parseHeader(seg)
+}
 
 // parseHeader decodes and checks the header segment before the payload is
 // looked at. Only alg, kid and typ may appear: crit must be rejected
@@ -27,19 +32,20 @@ func (c *Codec) parseHeader(seg string) (tokenHeader, error) {
 		return tokenHeader{}, ErrMalformed
 	}
 	var h tokenHeader
+	var alg []byte
 	var hasAlg, hasTyp bool
-	err = walkObject(b, func(name string, raw json.RawMessage) error {
-		s, ok := rawString(raw)
+	err = walkObject(b, func(name, raw []byte) error {
+		s, ok := stringBytes(raw)
 		if !ok {
 			return ErrMalformed
 		}
-		switch name {
+		switch string(name) {
 		case "alg":
-			h.alg, hasAlg = s, true
+			alg, hasAlg = s, true
 		case "kid":
 			h.kid, h.hasKID = s, true
 		case "typ":
-			if s != headerType {
+			if string(s) != headerType {
 				return ErrMalformed
 			}
 			hasTyp = true
@@ -53,9 +59,14 @@ func (c *Codec) parseHeader(seg string) (tokenHeader, error) {
 		return tokenHeader{}, ErrMalformed
 	case !hasTyp:
 		return tokenHeader{}, ErrMalformed
-	case !hasAlg || !c.keys.allows(h.alg):
+	case !hasAlg:
 		return tokenHeader{}, ErrAlgorithm
 	}
+	name, ok := c.keys.algName(alg)
+	if !ok {
+		return tokenHeader{}, ErrAlgorithm
+	}
+	h.alg = name
 	return h, nil
 }
 

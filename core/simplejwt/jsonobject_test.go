@@ -3,6 +3,7 @@ package simplejwt
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -12,6 +13,14 @@ var walkSeeds = []string{
 	`{"a\"b":true, "c" : -1.5e3 ,"d":{"e":[[]]}}`, `{"a":1,"\u0061":2}`, `{"a":1,"a":2}`,
 	`[1]`, `"s"`, `{"a":1} {}`, `{"a":1}x`, `{"a":}`, `{"a":1,}`, "{\"a\":\"\xff\"}",
 	`{"é":"\ud83d\ude00"}`, "{\"t\":\"a\tb\"}",
+	// Strictness edges the single-pass walker checks itself.
+	`{"a":"\x"}`, `{"a":"\u12"}`, `{"a":"\u12G4"}`, `{"a":"\ud800"}`, `{"a":"\`, `{"a":"abc`,
+	`{"a":"\"\\\/\b\f\n\r\t\u00E9"}`, `{"a":tru}`, `{"a":truex}`, `{"a":True}`, `{"a":nul}`,
+	`{"a":[true,false,null]}`, `{"a":1e309}`, `{"a":-0}`, `{"a":1E+2}`, `{"a":01}`, `{"a":-}`,
+	`{"a":1.}`, `{"a":.5}`, `{"a":+1}`, `{"a":1e}`, `{"a":1e+}`, `{"a":[1,]}`, `{"a":[1 2]}`,
+	`{"a":{"b":1,"b":2}}`, `{"a":{"b" 1}}`, `{"a":{1:2}}`, `{"":1}`, `{"a":1,"\u0061":2}`,
+	" \t\r\n{} \t\r\n", "\v{}", "{}\x00", `null`, `{`, `}`, `{"a"}`, `{"a":}`, `{,}`, `{"a":1 "b":2}`,
+	`{"a":[[[[[]]]]],"b":{"c":{"d":{}}}}`,
 }
 
 // walkObject agrees with encoding/json on every valid UTF-8 object without
@@ -19,8 +28,8 @@ var walkSeeds = []string{
 func checkWalk(t *testing.T, in []byte) {
 	var got []string
 	var vals []json.RawMessage
-	err := walkObject(in, func(name string, raw json.RawMessage) error {
-		got = append(got, name)
+	err := walkObject(in, func(name, raw []byte) error {
+		got = append(got, string(name))
 		vals = append(vals, raw)
 		return nil
 	})
@@ -78,9 +87,35 @@ func TestWalkObject(t *testing.T) {
 		checkWalk(t, []byte(s))
 	}
 	for _, dup := range []string{`{"a":1,"a":2}`, `{"a":1,"\u0061":2}`} {
-		if err := walkObject([]byte(dup), func(string, json.RawMessage) error { return nil }); err != errDuplicate {
+		if err := walkObject([]byte(dup), func(_, _ []byte) error { return nil }); err != errDuplicate {
 			t.Fatalf("%s: %v, want errDuplicate", dup, err)
 		}
+	}
+}
+
+// Nesting is limited exactly where encoding/json limits it.
+func TestWalkObjectDepth(t *testing.T) {
+	for _, arrays := range []int{maxDepth - 2, maxDepth - 1, maxDepth, maxDepth + 1} {
+		doc := []byte(`{"a":` + strings.Repeat("[", arrays) + strings.Repeat("]", arrays) + `}`)
+		err := walkObject(doc, func(_, _ []byte) error { return nil })
+		if (err == nil) != json.Valid(doc) {
+			t.Fatalf("%d nested arrays: walkObject %v, json.Valid %v", arrays, err, json.Valid(doc))
+		}
+		checkWalk(t, doc)
+	}
+}
+
+// Names without escapes and values alias the document: walking a token's
+// payload allocates nothing.
+func TestWalkObjectAllocations(t *testing.T) {
+	doc := []byte(payload(member{"fam", `"f"`}, member{"x", `{"a":[1,true,null,"s"]}`}))
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := walkObject(doc, func(_, _ []byte) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations, want 0", allocs)
 	}
 }
 
@@ -96,12 +131,12 @@ func TestNameSet(t *testing.T) {
 	for _, n := range []int{3, 12, 13, 40} {
 		var s nameSet
 		for i := range n {
-			if !s.add(string(rune('A' + i))) {
+			if !s.add([]byte(string(rune('A' + i)))) {
 				t.Fatalf("n=%d: %d reported as duplicate", n, i)
 			}
 		}
 		for i := range n {
-			if s.add(string(rune('A' + i))) {
+			if s.add([]byte(string(rune('A' + i)))) {
 				t.Fatalf("n=%d: duplicate %d missed", n, i)
 			}
 		}

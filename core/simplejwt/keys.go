@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"slices"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -54,14 +55,8 @@ type keyEntry struct {
 	secret []byte        // HMAC only; a private copy
 	signer crypto.Signer // asymmetric signing key, nil for verify-only keys
 	public crypto.PublicKey
-}
-
-// verifier returns the value golang-jwt's SigningMethod.Verify expects.
-func (e *keyEntry) verifier() any {
-	if e.alg.family == familyHMAC {
-		return e.secret
-	}
-	return e.public
+	method jwt.SigningMethod // golang-jwt's verifier of asymmetric algs
+	macs   sync.Pool         // HMAC only: *macState, see verify
 }
 
 // prepareKey validates k. where names the key in error messages (it never
@@ -81,6 +76,9 @@ func prepareKey(k Key, where string, needPrivate bool) (*keyEntry, error) {
 	e := &keyEntry{id: k.ID, alg: alg}
 	if alg.family == familyHMAC {
 		return e, e.setSecret(k, where)
+	}
+	if e.method = jwt.GetSigningMethod(alg.name); e.method == nil {
+		return nil, fmt.Errorf("%w: %s: %s cannot be verified", ErrConfig, where, name)
 	}
 	return e, e.setAsymmetric(k, where, needPrivate)
 }
@@ -181,9 +179,9 @@ func checkPublic(alg algorithm, pub crypto.PublicKey) error {
 
 // keyring is the immutable set of configured keys.
 type keyring struct {
-	byID  map[string]*keyEntry
-	byAlg map[string]any // alg → one verifier, or a jwt.VerificationKeySet
-	algs  []string       // sorted; the only algs Parse accepts
+	byID  map[string][]*keyEntry // kid → its one key, as a list of one
+	byAlg map[string][]*keyEntry // alg → every key of that algorithm
+	algs  []string               // sorted; the only algs Parse accepts
 }
 
 // newKeyring validates every key and builds the lookup tables. It returns
@@ -202,56 +200,56 @@ func newKeyring(signing Key, previous []Key) (*keyring, *keyEntry, error) {
 		entries = append(entries, e)
 	}
 
-	r := &keyring{byID: map[string]*keyEntry{}, byAlg: map[string]any{}}
-	grouped := map[string][]*keyEntry{}
+	r := &keyring{byID: map[string][]*keyEntry{}, byAlg: map[string][]*keyEntry{}}
 	for _, e := range entries {
 		if e.id != "" {
 			if _, dup := r.byID[e.id]; dup {
 				return nil, nil, fmt.Errorf("%w: duplicate key ID %q", ErrConfig, e.id)
 			}
-			r.byID[e.id] = e
+			r.byID[e.id] = []*keyEntry{e}
 		}
-		grouped[e.alg.name] = append(grouped[e.alg.name], e)
+		r.byAlg[e.alg.name] = append(r.byAlg[e.alg.name], e)
 	}
-	for name, group := range grouped {
+	for name, group := range r.byAlg {
 		r.algs = append(r.algs, name)
 		if len(group) == 1 {
-			r.byAlg[name] = group[0].verifier()
 			continue
 		}
-		set := jwt.VerificationKeySet{}
 		for _, e := range group {
 			if e.id == "" {
 				return nil, nil, fmt.Errorf("%w: several %s keys are configured, so each needs an ID", ErrConfig, name)
 			}
-			set.Keys = append(set.Keys, e.verifier())
 		}
-		r.byAlg[name] = set
 	}
 	slices.Sort(r.algs)
 	return r, cur, nil
 }
 
-// allows reports whether alg is the algorithm of a configured key.
-func (r *keyring) allows(alg string) bool {
-	_, ok := r.byAlg[alg]
-	return ok
+// algName returns the configured algorithm named alg (compared exactly),
+// as a string that does not alias alg.
+func (r *keyring) algName(alg []byte) (string, bool) {
+	group, ok := r.byAlg[string(alg)]
+	if !ok {
+		return "", false
+	}
+	return group[0].alg.name, true
 }
 
-// verifier selects the verification key(s) for a token: with a kid, exactly
-// the configured key of that ID and algorithm; without one, every key of
-// the algorithm (a Django-minted token carries no kid).
-func (r *keyring) verifier(alg, kid string, hasKID bool) (any, error) {
-	if !hasKID {
-		v, ok := r.byAlg[alg]
+// verifiers selects the verification key(s) for a token: with a kid,
+// exactly the configured key of that ID and algorithm; without one, every
+// key of the algorithm (a Django-minted token carries no kid), to be tried
+// in configuration order.
+func (r *keyring) verifiers(h tokenHeader) ([]*keyEntry, error) {
+	if !h.hasKID {
+		group, ok := r.byAlg[h.alg]
 		if !ok {
 			return nil, ErrAlgorithm
 		}
-		return v, nil
+		return group, nil
 	}
-	e, ok := r.byID[kid]
-	if !ok || e.alg.name != alg {
+	one, ok := r.byID[string(h.kid)]
+	if !ok || one[0].alg.name != h.alg {
 		return nil, ErrUnknownKey
 	}
-	return e.verifier(), nil
+	return one, nil
 }

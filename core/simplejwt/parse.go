@@ -21,17 +21,22 @@ import (
 //     is configured, are refused); kid, if any, a configured key of that
 //     algorithm (ErrUnknownKey); without kid every key of the algorithm is
 //     tried;
-//  4. payload decoded strictly (ErrMalformed): a JSON object, valid UTF-8,
-//     no duplicate names, exp/iat/nbf integer numbers, iss a string, aud a
-//     string or array of strings, fam a non-empty string;
-//  5. signature, with golang-jwt (ErrBadSignature);
-//  6. exp required and not past, nbf and iat not in the future, all with
-//     Leeway; aud and iss when configured, and no aud when none is (as
-//     PyJWT); iat required (ErrExpired when expiry is the only problem,
-//     else ErrClaims);
+//  4. payload decoded strictly (ErrMalformed): canonical base64url, a JSON
+//     object (or the literal null, refused at step 6), valid UTF-8, no
+//     duplicate names, exp/iat/nbf integer numbers, iss a string, aud a
+//     string or array of strings, fam a non-empty string; then the
+//     signature segment's base64url (ErrMalformed);
+//  5. signature (ErrBadSignature): HMAC computed with a pooled MAC of the
+//     key and compared in constant time; RS*, ES* and EdDSA verified by
+//     golang-jwt's signing methods;
+//  6. golang-jwt's Validator: exp required and not past, nbf and iat not
+//     in the future, all with Leeway; aud and iss when configured, and no
+//     aud when none is (as PyJWT); iat required (ErrExpired when expiry is
+//     the only problem, else ErrClaims; a null payload is ErrMalformed);
 //  7. jti (ErrNoID), token_type (ErrNoType, ErrWrongType), user id
 //     (ErrNoUserID), in SimpleJWT's order.
 //
+// Each segment is base64-decoded once and the payload walked once.
 // Nothing in the token is fetched, opened or looked up outside the
 // configured keys.
 func (c *Codec) Parse(token string, want TokenType) (*Claims, error) {
@@ -41,29 +46,33 @@ func (c *Codec) Parse(token string, want TokenType) (*Claims, error) {
 	if !wellFormed(token) {
 		return nil, ErrMalformed
 	}
-	headerSeg, _, _ := strings.Cut(token, ".")
-	h, err := c.parseHeader(headerSeg)
+	headerSeg, rest, _ := strings.Cut(token, ".")
+	payloadSeg, sigSeg, _ := strings.Cut(rest, ".")
+	h, err := c.headerOf(headerSeg)
 	if err != nil {
 		return nil, err
 	}
-	key, err := c.keys.verifier(h.alg, h.kid, h.hasKID)
+	keys, err := c.keys.verifiers(h)
 	if err != nil {
 		return nil, err
+	}
+	payload, err := c.b64.DecodeString(payloadSeg)
+	if err != nil {
+		return nil, ErrMalformed
 	}
 	wc := &wireClaims{userIDClaim: c.userIDClaim, want: want, audConfigured: c.audience != ""}
-	tok, err := c.parser.ParseWithClaims(token, wc, func(t *jwt.Token) (any, error) {
-		// golang-jwt decoded the header again; insist it reached the same
-		// algorithm we selected the key for.
-		if alg, _ := t.Header["alg"].(string); alg != h.alg || t.Method == nil || t.Method.Alg() != h.alg {
-			return nil, ErrAlgorithm
-		}
-		return key, nil
-	})
-	if err != nil {
-		return nil, classify(err)
+	if err := wc.decode(payload); err != nil {
+		return nil, ErrMalformed
 	}
-	if tok == nil || !tok.Valid {
-		return nil, ErrInvalid
+	sig, err := c.b64.DecodeString(sigSeg)
+	if err != nil {
+		return nil, ErrMalformed
+	}
+	if !verifySignature(keys, token[:len(headerSeg)+1+len(payloadSeg)], sig) {
+		return nil, ErrBadSignature
+	}
+	if err := c.validator.Validate(wc); err != nil {
+		return nil, classifyClaims(err)
 	}
 	return wc.claims(), nil
 }
@@ -99,25 +108,16 @@ func isRegisteredClaimFailure(err error) bool {
 		errors.Is(err, jwt.ErrInvalidType)
 }
 
-// classify maps a golang-jwt error to one sentinel. Cryptographic and
-// structural failures come first: golang-jwt verifies the signature before
-// any claim, so an expired forgery is ErrBadSignature. Among claim
-// failures, registered claims take precedence over SimpleJWT's own checks
-// (SimpleJWT decodes before it looks at jti or token_type), and expiry is
-// reported as ErrExpired only when it is the sole registered failure.
-// Anything unrecognised is ErrInvalid: fail closed.
-func classify(err error) error {
+// classifyClaims maps the Validator's error for an authentic token to one
+// sentinel. A null payload is malformed whatever else failed. Registered
+// claims take precedence over SimpleJWT's own checks (SimpleJWT decodes
+// before it looks at jti or token_type), and expiry is reported as
+// ErrExpired only when it is the sole registered failure. Anything
+// unrecognised is ErrInvalid: fail closed.
+func classifyClaims(err error) error {
 	switch {
-	case errors.Is(err, ErrAlgorithm):
-		return ErrAlgorithm
-	case errors.Is(err, jwt.ErrTokenMalformed), errors.Is(err, errNotDecoded):
+	case errors.Is(err, errNotDecoded):
 		return ErrMalformed
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return ErrBadSignature
-	case !errors.Is(err, jwt.ErrTokenInvalidClaims):
-		return ErrInvalid
-	}
-	switch {
 	case isRegisteredClaimFailure(err):
 		return ErrClaims
 	case errors.Is(err, jwt.ErrTokenExpired):
