@@ -34,8 +34,8 @@
 // Store), created by 0003_session.sql:
 //
 //   - restauth_session: id (PRIMARY KEY, at most 64 characters; the store
-//     writes 32 from [a-z0-9]), data (BLOB/BYTEA/LONGBLOB, the gob-encoded
-//     values, NOT NULL), expires (indexed, for Cleanup).
+//     writes 32 from [a-z0-9]), data (BLOB/BYTEA/LONGBLOB, the values as
+//     sessionkit.EncodeValues writes them, NOT NULL), expires (indexed, for Cleanup).
 //
 // The *_key columns hold core.CanonicalUsername and core.CanonicalEmail
 // and, like the digest, the refresh IDs and the session IDs, compare
