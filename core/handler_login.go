@@ -145,7 +145,8 @@ func (a *Auth) upgradeHash(ctx context.Context, user *User, pw string) {
 }
 
 // completeLogin records the login and issues a credential for every
-// configured method, then answers:
+// configured method (recording the login and creating the DB token in one
+// write when the store is a LoginTokenStore), then answers:
 //   - JWT configured: the JWT body and cookies (plus "key" when DB tokens
 //     are configured too, so that mobile clients of a combined server get
 //     one);
@@ -166,7 +167,10 @@ func (a *Auth) upgradeHash(ctx context.Context, user *User, pw string) {
 func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (err error) {
 	ctx := req.r.Context()
 	now := a.cfg.Now().UTC()
-	if !a.cfg.uses(MethodJWT) || a.cfg.JWT.UpdateLastLogin || len(a.cfg.Methods) > 1 {
+	record := !a.cfg.uses(MethodJWT) || a.cfg.JWT.UpdateLastLogin || len(a.cfg.Methods) > 1
+	loginTokens, combined := a.cfg.Store.(LoginTokenStore)
+	combined = combined && record && a.cfg.uses(MethodToken)
+	if record && !combined {
 		if err := a.cfg.Store.RecordLogin(ctx, user.ID, now); err != nil {
 			return unavailable(err)
 		}
@@ -187,7 +191,12 @@ func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (e
 		if a.cfg.TokenLifetime > 0 {
 			tok.Expires = now.Add(a.cfg.TokenLifetime)
 		}
-		if err := a.cfg.Store.CreateToken(ctx, tok); err != nil {
+		if combined {
+			err = loginTokens.CreateLoginToken(ctx, tok, now)
+		} else {
+			err = a.cfg.Store.CreateToken(ctx, tok)
+		}
+		if err != nil {
 			return unavailable(err)
 		}
 		minted = append(minted, &Principal{User: user, Method: MethodToken, Credential: digest})

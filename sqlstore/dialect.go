@@ -57,3 +57,11 @@ func (d Dialect) driverName() string {
 	}
 	return "sqlite"
 }
+
+// preparesStatements reports whether a Store on d keeps its hot statements
+// prepared (stmtCache). SQLite's driver parses every statement it is given
+// and MySQL's runs prepare, execute and close per query with arguments, so
+// both gain; pgx already caches prepared statements per connection.
+func (d Dialect) preparesStatements() bool {
+	return d == SQLite || d == MySQL
+}

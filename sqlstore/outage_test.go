@@ -16,21 +16,46 @@ import (
 	"github.com/restauth/restauth/core/password"
 )
 
-// TestOutageAnswers503AndRecovers cuts the connection to PostgreSQL for
-// real (a TCP proxy between the pool and the server is closed, then
-// reopened on the same port): while it is down, login, token
+// TestOutageAnswers503AndRecovers cuts the connection to PostgreSQL and
+// to MySQL for real (a TCP proxy between the pool and the server is
+// closed, then reopened on the same port): while it is down, login, token
 // authentication and the middleware answer 503 with Retry-After and a
 // generic body, never 401/200; afterwards the same server serves normally
-// without a restart, and nothing stored was lost.
+// without a restart, and nothing stored was lost. On MySQL the store's
+// cached prepared statements were prepared on connections that died:
+// database/sql prepares them again on the new ones.
 func TestOutageAnswers503AndRecovers(t *testing.T) {
-	direct := postgresURL(t)
-	u, err := url.Parse(direct)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := startProxy(t, u.Host)
-	u.Host = proxy.addr
-	store := openStore(t, u.String())
+	t.Run("Postgres", func(t *testing.T) {
+		u, err := url.Parse(postgresURL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		proxy := startProxy(t, u.Host)
+		u.Host = proxy.addr
+		testOutage(t, openStore(t, u.String()), proxy)
+	})
+	t.Run("MySQL", func(t *testing.T) {
+		tg, err := parseURL(mysqlURL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := tg.mysqlConfig.Clone()
+		proxy := startProxy(t, cfg.Addr)
+		cfg.Addr = proxy.addr
+		store := openStore(t, "mysql://"+cfg.FormatDSN())
+		if store.stmts == nil {
+			t.Fatal("MySQL store without a statement cache")
+		}
+		testOutage(t, store, proxy)
+		if store.stmts.lookup(store.q.userByToken) == nil {
+			t.Error("the token lookups did not go through the statement cache")
+		}
+	})
+}
+
+// testOutage runs the outage scenario on store, whose connections all go
+// through proxy.
+func testOutage(t *testing.T, store *Store, proxy *tcpProxy) {
 
 	h, _ := password.NewArgon2(password.FastArgon2Params())
 	policy, _ := password.NewPolicy(password.WithHasher(h))

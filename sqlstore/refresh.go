@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/restauth/restauth/core"
 )
 
@@ -25,8 +23,15 @@ var errNotConsumed = errors.New("sqlstore: refresh token not consumed")
 // (busy_timeout) instead of failing with SQLITE_BUSY when a deferred
 // transaction would upgrade its read lock. fn must run every statement
 // on ex: on "sqlite::memory:" the pool has a single connection.
-func (s *Store) inTx(ctx context.Context, op string, fn func(ex execQueryer) error) error {
+//
+// Where a *sqlx.Tx is used, the statements named in warm are first
+// prepared into the cache (holding no connection yet), so that fn runs
+// them as cached statements (execOn, queryRowOn).
+func (s *Store) inTx(ctx context.Context, op string, warm []string, fn func(ex execQueryer) error) error {
 	if s.dialect != SQLite {
+		if s.stmts != nil {
+			s.stmts.warm(ctx, warm...)
+		}
 		tx, err := s.db.BeginTxx(ctx, nil)
 		if err != nil {
 			return wrap(op, err)
@@ -79,7 +84,7 @@ func (s *Store) refreshWriteError(op string, userID int64, err error) error {
 
 // insertRefreshToken inserts t on ex.
 func (s *Store) insertRefreshToken(ctx context.Context, ex execQueryer, op string, t *core.RefreshToken) error {
-	_, err := ex.ExecContext(ctx, s.q.insertRefreshToken,
+	_, err := s.execOn(ctx, ex, s.q.insertRefreshToken,
 		t.JTI, t.FamilyID, t.UserID, toMicros(t.Issued), toMicros(t.Expires), toNullMicros(t.Used))
 	if err != nil {
 		return s.refreshWriteError(op, t.UserID, err)
@@ -103,8 +108,8 @@ func (s *Store) CreateRefreshFamily(ctx context.Context, f *core.RefreshFamily, 
 		return fmt.Errorf("sqlstore: %s: first token (family %q, user %d) does not belong to family %q of user %d",
 			op, first.FamilyID, first.UserID, f.ID, f.UserID)
 	}
-	return s.inTx(ctx, op, func(ex execQueryer) error {
-		_, err := ex.ExecContext(ctx, s.q.insertRefreshFamily, f.ID, f.UserID, toMicros(f.Created), toNullMicros(f.Revoked))
+	return s.inTx(ctx, op, []string{s.q.insertRefreshFamily, s.q.insertRefreshToken}, func(ex execQueryer) error {
+		_, err := s.execOn(ctx, ex, s.q.insertRefreshFamily, f.ID, f.UserID, toMicros(f.Created), toNullMicros(f.Revoked))
 		if err != nil {
 			return s.refreshWriteError(op, f.UserID, err)
 		}
@@ -138,8 +143,9 @@ func (s *Store) ConsumeRefreshToken(ctx context.Context, jti string, at time.Tim
 		return nil, core.ErrNotFound
 	}
 	var before *core.RefreshToken
-	err := s.inTx(ctx, op, func(ex execQueryer) error {
-		res, err := ex.ExecContext(ctx, s.q.consumeRefreshToken,
+	warm := []string{s.q.consumeRefreshToken, s.q.refreshTokenByJTI, s.q.insertRefreshToken}
+	err := s.inTx(ctx, op, warm, func(ex execQueryer) error {
+		res, err := s.execOn(ctx, ex, s.q.consumeRefreshToken,
 			toMicros(at), jti, toMicros(at), successor.FamilyID, successor.UserID, successor.FamilyID)
 		if err != nil {
 			return wrap(op, err)
@@ -152,7 +158,7 @@ func (s *Store) ConsumeRefreshToken(ctx context.Context, jti string, at time.Tim
 			return errNotConsumed
 		}
 		var r refreshTokenFamilyRow
-		if err := sqlx.GetContext(ctx, ex, &r, s.q.refreshTokenByJTI, jti); err != nil {
+		if err := s.queryRowOn(ctx, ex, s.q.refreshTokenByJTI, []any{jti}, r.dest()...); err != nil {
 			return wrap(op, err)
 		}
 		before = r.token()
@@ -177,7 +183,7 @@ func (s *Store) ConsumeRefreshToken(ctx context.Context, jti string, at time.Tim
 func (s *Store) whyNotConsumed(ctx context.Context, jti string, at time.Time, successor *core.RefreshToken) (*core.RefreshToken, error) {
 	const op = "consume refresh token"
 	var r refreshTokenFamilyRow
-	if err := s.db.GetContext(ctx, &r, s.q.refreshTokenByJTI, jti); err != nil {
+	if err := s.queryRow(ctx, s.q.refreshTokenByJTI, []any{jti}, r.dest()...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, core.ErrNotFound
 		}
@@ -210,7 +216,7 @@ func (s *Store) AddRefreshToken(ctx context.Context, t *core.RefreshToken) error
 	if err := errors.Join(core.CheckRefreshID("jti", t.JTI), core.CheckRefreshID("family id", t.FamilyID)); err != nil {
 		return err
 	}
-	res, err := s.db.ExecContext(ctx, s.q.addRefreshToken,
+	res, err := s.exec(ctx, s.q.addRefreshToken,
 		t.JTI, toMicros(t.Issued), toMicros(t.Expires), toNullMicros(t.Used), t.FamilyID, t.UserID)
 	if err != nil {
 		return s.refreshWriteError(op, t.UserID, err)
@@ -223,7 +229,7 @@ func (s *Store) AddRefreshToken(ctx context.Context, t *core.RefreshToken) error
 		return nil
 	}
 	var r refreshFamilyRow
-	if err := s.db.GetContext(ctx, &r, s.q.refreshFamilyByID, t.FamilyID); err != nil {
+	if err := s.queryRow(ctx, s.q.refreshFamilyByID, []any{t.FamilyID}, r.dest()...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return core.ErrNotFound
 		}
@@ -248,7 +254,7 @@ func (s *Store) RefreshTokenByJTI(ctx context.Context, jti string) (*core.Refres
 		return nil, nil, core.ErrNotFound
 	}
 	var r refreshTokenFamilyRow
-	if err := s.db.GetContext(ctx, &r, s.q.refreshTokenByJTI, jti); err != nil {
+	if err := s.queryRow(ctx, s.q.refreshTokenByJTI, []any{jti}, r.dest()...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil, core.ErrNotFound
 		}
@@ -267,7 +273,7 @@ func (s *Store) UserByRefreshFamily(ctx context.Context, familyID string) (*core
 		return nil, nil, core.ErrNotFound
 	}
 	var r refreshFamilyUserRow
-	if err := s.db.GetContext(ctx, &r, s.q.userByRefreshFamily, familyID); err != nil {
+	if err := s.queryRow(ctx, s.q.userByRefreshFamily, []any{familyID}, r.dest()...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil, core.ErrNotFound
 		}
@@ -289,7 +295,7 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, familyID string, at tim
 	if !core.RefreshIDStorable(familyID) {
 		return nil
 	}
-	if _, err := s.db.ExecContext(ctx, s.q.revokeRefreshFamily, toMicros(at), familyID); err != nil {
+	if _, err := s.exec(ctx, s.q.revokeRefreshFamily, toMicros(at), familyID); err != nil {
 		return wrap(op, err)
 	}
 	return nil
@@ -328,7 +334,7 @@ func (s *Store) FlushExpiredRefreshTokens(ctx context.Context, before time.Time)
 		return 0, wrap(op, err)
 	}
 	var n int64
-	err := s.inTx(ctx, op, func(ex execQueryer) error {
+	err := s.inTx(ctx, op, nil, func(ex execQueryer) error {
 		res, err := ex.ExecContext(ctx, s.q.deleteExpiredRefreshTokens, toMicros(before))
 		if err != nil {
 			return wrap(op, err)

@@ -60,10 +60,12 @@ const sessionInsertAttempts = 3
 // failure returns an error wrapping core.ErrUnavailable and writes no
 // cookie.
 //
-// Values are encoded with encoding/gob as map[interface{}]interface{}, so
-// every custom type stored in them must be gob.Register-ed, in every
-// process sharing the database (restauth itself stores int64 and string
-// values). Values that gob cannot encode, or whose encoding is larger than
+// Values are encoded by sessionkit.EncodeValues: string keys with int64,
+// int, string or bool values (all restauth itself stores) in a compact
+// encoding, anything else with encoding/gob as map[interface{}]interface{},
+// so every custom type stored in them must be gob.Register-ed, in every
+// process sharing the database. Sessions stored as gob by earlier versions
+// still load. Values that gob cannot encode, or whose encoding is larger than
 // the size limit (DefaultSessionMaxSize unless WithSessionMaxSize), make Save
 // fail with an error wrapping core.ErrInvalidValue before any SQL runs.
 // Loaded values are private copies.
@@ -143,7 +145,7 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, session *ses
 	ctx := r.Context()
 	if session.Options.MaxAge < 0 {
 		if sessionkit.ValidID(session.ID) { // nothing else is ever stored
-			if _, err := s.store.db.ExecContext(ctx, s.store.q.deleteSession, session.ID); err != nil {
+			if _, err := s.store.exec(ctx, s.store.q.deleteSession, session.ID); err != nil {
 				return wrap("delete session", err)
 			}
 		}
@@ -172,7 +174,7 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, session *ses
 
 // load reads the data of live session id.
 func (s *SessionStore) load(ctx context.Context, id string) (data []byte, found bool, err error) {
-	err = s.store.db.GetContext(ctx, &data, s.store.q.sessionData, id, s.now().UnixMicro())
+	err = s.store.queryRow(ctx, s.store.q.sessionData, []any{id, s.now().UnixMicro()}, &data)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, false, nil
@@ -186,7 +188,7 @@ func (s *SessionStore) load(ctx context.Context, id string) (data []byte, found 
 func (s *SessionStore) insert(ctx context.Context, data []byte, expires int64) (string, error) {
 	for range sessionInsertAttempts {
 		id := sessionkit.NewID()
-		_, err := s.store.db.ExecContext(ctx, s.store.q.insertSession, id, data, expires)
+		_, err := s.store.exec(ctx, s.store.q.insertSession, id, data, expires)
 		if err == nil {
 			return id, nil
 		}
@@ -204,7 +206,7 @@ func (s *SessionStore) update(ctx context.Context, id string, data []byte, expir
 	if !sessionkit.ValidID(id) {
 		return errSessionGone
 	}
-	res, err := s.store.db.ExecContext(ctx, s.store.q.updateSession, data, expires, id, now)
+	res, err := s.store.exec(ctx, s.store.q.updateSession, data, expires, id, now)
 	if err != nil {
 		return wrap(op, err)
 	}

@@ -16,6 +16,10 @@ type Store struct {
 	dialect Dialect
 	q       queries
 	owned   bool // Close closes db (Open); false for New
+
+	// stmts caches the prepared hot statements; nil where preparing
+	// does not pay (see preparesStatements).
+	stmts *stmtCache
 }
 
 var _ core.Store = (*Store)(nil)
@@ -36,7 +40,11 @@ func New(db *sqlx.DB, d Dialect) (*Store, error) {
 	if !d.valid() {
 		return nil, fmt.Errorf("sqlstore: New: unsupported dialect %v", d)
 	}
-	return &Store{db: db, dialect: d, q: newQueries(d)}, nil
+	s := &Store{db: db, dialect: d, q: newQueries(d)}
+	if d.preparesStatements() {
+		s.stmts = newStmtCache(db.DB)
+	}
+	return s, nil
 }
 
 // DB returns the underlying pool, for health checks, metrics and the
@@ -46,13 +54,18 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 // Dialect returns the dialect the store was built for.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// Close closes the pool if Open created it; for a Store built with New it
-// does nothing, as the caller owns the pool.
+// Close closes the store's prepared statements, and the pool if Open
+// created it; a pool given to New stays open, as the caller owns it. The
+// store must not be used after Close.
 func (s *Store) Close() error {
-	if !s.owned {
-		return nil
+	var err error
+	if s.stmts != nil {
+		err = s.stmts.close()
 	}
-	return s.db.Close()
+	if !s.owned {
+		return err
+	}
+	return errors.Join(err, s.db.Close())
 }
 
 // rebind converts a "?" query to the store's placeholder style.

@@ -23,7 +23,7 @@ type testDB struct {
 	name string
 	env  string // variable naming the server; "" for SQLite
 	// url returns the URL of a fresh, empty database for t, or skips t.
-	url func(t *testing.T) string
+	url func(t testing.TB) string
 }
 
 // testDBs lists SQLite, PostgreSQL and MySQL; the last two skip unless
@@ -37,7 +37,7 @@ func testDBs() []testDB {
 }
 
 // requireServer skips t unless db is SQLite or its variable is set.
-func (db testDB) requireServer(t *testing.T) {
+func (db testDB) requireServer(t testing.TB) {
 	t.Helper()
 	if db.env != "" {
 		requireEnv(t, db.env)
@@ -45,7 +45,7 @@ func (db testDB) requireServer(t *testing.T) {
 }
 
 // requireEnv returns the value of env or skips t with a message naming it.
-func requireEnv(t *testing.T, env string) string {
+func requireEnv(t testing.TB, env string) string {
 	t.Helper()
 	v := os.Getenv(env)
 	if v == "" {
@@ -60,7 +60,7 @@ func requireEnv(t *testing.T, env string) string {
 
 // sqliteURL returns a new database file in t's temporary directory (not
 // :memory:, which is private to one connection).
-func sqliteURL(t *testing.T) string {
+func sqliteURL(t testing.TB) string {
 	return "sqlite:" + filepath.Join(t.TempDir(), "restauth.db")
 }
 
@@ -73,7 +73,7 @@ func randomName(prefix string) string {
 
 // postgresURL creates a schema restauth_test_<random> on the server of
 // RESTAUTH_TEST_POSTGRES_URL and returns a URL whose search_path is it.
-func postgresURL(t *testing.T) string {
+func postgresURL(t testing.TB) string {
 	base := requireEnv(t, envPostgres)
 	schema := randomName("restauth_test_")
 	admin := openAdmin(t, base)
@@ -97,7 +97,7 @@ func postgresURL(t *testing.T) string {
 
 // mysqlURL creates a database restauth_test_<random> on the server of
 // RESTAUTH_TEST_MYSQL_URL and returns a URL naming it.
-func mysqlURL(t *testing.T) string {
+func mysqlURL(t testing.TB) string {
 	base := requireEnv(t, envMySQL)
 	name := randomName("restauth_test_")
 	admin := openAdmin(t, base)
@@ -119,7 +119,7 @@ func mysqlURL(t *testing.T) string {
 }
 
 // openAdmin opens base without migrating, closed when t ends.
-func openAdmin(t *testing.T, base string) *Store {
+func openAdmin(t testing.TB, base string) *Store {
 	t.Helper()
 	s, err := Open(t.Context(), base, WithoutMigrate())
 	if err != nil {
@@ -130,7 +130,7 @@ func openAdmin(t *testing.T, base string) *Store {
 }
 
 // openStore opens url with migrations, closed when t ends.
-func openStore(t *testing.T, url string, opts ...Option) *Store {
+func openStore(t testing.TB, url string, opts ...Option) *Store {
 	t.Helper()
 	s, err := Open(t.Context(), url, opts...)
 	if err != nil {

@@ -50,11 +50,11 @@ func (t *ThrottleStore) Hit(ctx context.Context, key string, window time.Duratio
 	)
 	for attempt := 0; attempt < 5; attempt++ {
 		if s.dialect == MySQL {
-			if _, err = s.db.ExecContext(ctx, s.q.throttleUpsert, key, toMicros(start), toMicros(end)); err == nil {
-				err = s.db.GetContext(ctx, &count, s.q.throttleCount, key, toMicros(start))
+			if _, err = s.exec(ctx, s.q.throttleUpsert, key, toMicros(start), toMicros(end)); err == nil {
+				err = s.queryRow(ctx, s.q.throttleCount, []any{key, toMicros(start)}, &count)
 			}
 		} else {
-			err = s.db.GetContext(ctx, &count, s.q.throttleUpsert, key, toMicros(start), toMicros(end))
+			err = s.queryRow(ctx, s.q.throttleUpsert, []any{key, toMicros(start), toMicros(end)}, &count)
 		}
 		if !isDeadlock(err) {
 			break
@@ -80,7 +80,7 @@ func isDeadlock(err error) bool {
 func (t *ThrottleStore) Count(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
 	start, end := windowStart(now, window)
 	var count int
-	err := t.store.db.GetContext(ctx, &count, t.store.q.throttleCount, key, toMicros(start))
+	err := t.store.queryRow(ctx, t.store.q.throttleCount, []any{key, toMicros(start)}, &count)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, end, nil
 	}

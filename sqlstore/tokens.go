@@ -16,8 +16,7 @@ func (s *Store) CreateToken(ctx context.Context, t *core.Token) error {
 	if err := core.CheckText(core.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
 		return err
 	}
-	_, err := s.db.ExecContext(ctx, s.q.insertToken,
-		t.Digest, t.UserID, toMicros(t.Created), toNullMicros(t.Expires))
+	_, err := s.exec(ctx, s.q.insertToken, t.Digest, t.UserID, toMicros(t.Created), toNullMicros(t.Expires))
 	if err != nil {
 		switch classify(s.dialect, err) {
 		case dupDigest:
@@ -39,7 +38,7 @@ func (s *Store) UserByToken(ctx context.Context, digest string) (*core.User, *co
 		return nil, nil, core.ErrNotFound
 	}
 	var r tokenUserRow
-	if err := s.db.GetContext(ctx, &r, s.q.userByToken, digest); err != nil {
+	if err := s.queryRow(ctx, s.q.userByToken, []any{digest}, r.dest()...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil, core.ErrNotFound
 		}
@@ -57,7 +56,7 @@ func (s *Store) DeleteToken(ctx context.Context, digest string) error {
 	if !core.Storable(digest, core.TokenDigestLength) {
 		return nil
 	}
-	if _, err := s.db.ExecContext(ctx, s.q.deleteToken, digest); err != nil {
+	if _, err := s.exec(ctx, s.q.deleteToken, digest); err != nil {
 		return wrap("delete token", err)
 	}
 	return nil

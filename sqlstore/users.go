@@ -88,7 +88,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*core.User, erro
 // getUser runs a single-user query.
 func (s *Store) getUser(ctx context.Context, op, query string, arg any) (*core.User, error) {
 	var r userRow
-	if err := s.db.GetContext(ctx, &r, query, arg); err != nil {
+	if err := s.queryRow(ctx, query, []any{arg}, r.dest()...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, core.ErrNotFound
 		}
@@ -182,7 +182,7 @@ func (s *Store) RecordLogin(ctx context.Context, id int64, at time.Time) error {
 // updateByID runs an UPDATE of user id; query takes args, then the id as
 // its last parameter.
 func (s *Store) updateByID(ctx context.Context, op string, id int64, query string, args ...any) error {
-	res, err := s.db.ExecContext(ctx, query, append(args, id)...)
+	res, err := s.exec(ctx, query, append(args, id)...)
 	if err != nil {
 		return wrap(op, err)
 	}

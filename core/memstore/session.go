@@ -47,12 +47,13 @@ import (
 //     Save returns an error wrapping core.ErrNotFound, writes nothing and
 //     does not bring it back.
 //
-// Values are encoded with encoding/gob as map[interface{}]interface{}, so
-// every custom type stored in them must be gob.Register-ed (restauth
-// itself stores int64 and string values). Values that gob cannot encode,
-// or whose encoding is larger than the size limit (DefaultSessionMaxSize
-// unless WithSessionMaxSize), make Save fail with an error wrapping
-// core.ErrInvalidValue; nothing is stored and no cookie is written.
+// Values are encoded by sessionkit.EncodeValues: string keys with int64,
+// int, string or bool values (all restauth itself stores) in a compact
+// encoding, anything else with encoding/gob as map[interface{}]interface{},
+// so every custom type stored in them must be gob.Register-ed. Values that
+// gob cannot encode, or whose encoding is larger than the size limit
+// (DefaultSessionMaxSize unless WithSessionMaxSize), make Save fail with an
+// error wrapping core.ErrInvalidValue; nothing is stored and no cookie is written.
 // Loaded values are private copies: changing them changes nothing stored
 // until Save.
 //

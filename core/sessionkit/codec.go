@@ -10,25 +10,40 @@ import (
 	"github.com/restauth/restauth/core"
 )
 
-// EncodeValues gob-encodes values (nil encodes as empty). A value
-// gob cannot encode (a type not gob.Register-ed) wraps core.ErrInvalidValue;
-// an encoding over maxSize bytes wraps ErrTooLarge.
+// EncodeValues encodes session values (nil encodes as empty). Values whose
+// keys are all strings and whose values are all int64, int, string or bool
+// (everything restauth itself stores) get the compact encoding
+// (compact.go), which decodes without reflection; any other map is
+// gob-encoded as map[interface{}]interface{}, as before the compact
+// encoding existed. A value gob cannot encode (a type not gob.Register-ed)
+// wraps core.ErrInvalidValue; an encoding over maxSize bytes wraps
+// ErrTooLarge.
 func EncodeValues(values map[interface{}]interface{}, maxSize int) ([]byte, error) {
-	if values == nil {
-		values = map[interface{}]interface{}{}
+	data, ok := encodeCompact(values)
+	if !ok {
+		if values == nil {
+			values = map[interface{}]interface{}{}
+		}
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(values); err != nil {
+			return nil, fmt.Errorf("%w: session values: %w", core.ErrInvalidValue, err)
+		}
+		data = buf.Bytes()
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(values); err != nil {
-		return nil, fmt.Errorf("%w: session values: %w", core.ErrInvalidValue, err)
+	if len(data) > maxSize {
+		return nil, fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, len(data), maxSize)
 	}
-	if buf.Len() > maxSize {
-		return nil, fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, buf.Len(), maxSize)
-	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
-// DecodeValues decodes what EncodeValues wrote.
+// DecodeValues decodes what EncodeValues wrote, in either encoding: data
+// that starts with the compact prefix is compact, anything else gob (so
+// sessions stored before the compact encoding stay readable). Malformed
+// data returns an error, never a partial map.
 func DecodeValues(data []byte) (map[interface{}]interface{}, error) {
+	if bytes.HasPrefix(data, compactPrefix) {
+		return decodeCompact(data[len(compactPrefix):])
+	}
 	values := map[interface{}]interface{}{}
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&values); err != nil {
 		return nil, err

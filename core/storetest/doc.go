@@ -24,6 +24,11 @@
 // implements core.RefreshStore and is skipped, with a message, when it
 // does not.
 //
+// The group "LoginToken" checks core.LoginTokenStore (core/store_login.go):
+// the last login and the token written together, and nothing written when
+// either write is refused. It is skipped, with a message, for a store
+// without the capability.
+//
 // RunSessionStore is the suite for server-side gorilla/sessions stores
 // (memstore.SessionStore, sqlstore's SessionStore): it drives them through
 // real requests and response recorders, moves a fake clock the stores

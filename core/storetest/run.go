@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		}
 	}
 	t.Run("Refresh", func(t *testing.T) { runRefresh(t, newStore) })
+	t.Run("LoginToken", func(t *testing.T) { runLoginToken(t, newStore) })
 }
 
 // runRefresh runs the core.RefreshStore cases, one fresh store each. The

@@ -1,0 +1,50 @@
+package sqlstore
+
+import (
+	"testing"
+	"time"
+
+	"github.com/restauth/restauth/core"
+)
+
+// BenchmarkLoginWrites measures a token login's writes on every available
+// database: RecordLogin then CreateToken (two commits) against
+// CreateLoginToken (one transaction).
+func BenchmarkLoginWrites(b *testing.B) {
+	for _, db := range testDBs() {
+		for _, combined := range []bool{false, true} {
+			name := db.name + "/separate"
+			if combined {
+				name = db.name + "/combined"
+			}
+			b.Run(name, func(b *testing.B) {
+				if db.env != "" {
+					requireEnv(b, db.env)
+				}
+				s := openStore(b, db.url(b))
+				u := &core.User{Username: "alice", IsActive: true, DateJoined: time.Now()}
+				if err := s.CreateUser(b.Context(), u); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					_, digest := core.NewTokenKey()
+					tok := &core.Token{Digest: digest, UserID: u.ID, Created: time.Now()}
+					now := time.Now()
+					if combined {
+						if err := s.CreateLoginToken(b.Context(), tok, now); err != nil {
+							b.Fatal(err)
+						}
+						continue
+					}
+					if err := s.RecordLogin(b.Context(), u.ID, now); err != nil {
+						b.Fatal(err)
+					}
+					if err := s.CreateToken(b.Context(), tok); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
