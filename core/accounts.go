@@ -53,7 +53,11 @@ func link(template string, kv ...string) string {
 
 // sendMail renders and sends one account mail to u's stored address. A
 // failure is logged (never with the link) and not returned: the answer to
-// the client must not depend on delivery (Django CVE-2024-45231).
+// the client must not depend on delivery (Django CVE-2024-45231). Unless
+// Accounts.SynchronousMail, the mail only enters a.mailQueue here and is
+// delivered after the answer, so the answer's timing does not depend on
+// the mail server either (T-RESET-02); a full queue (ErrQueueFull) is a
+// failure like any other.
 func (a *Auth) sendMail(ctx context.Context, template string, u *User, data mail.Data) {
 	ac := a.cfg.Accounts
 	data.SiteName = ac.SiteName
@@ -63,14 +67,18 @@ func (a *Auth) sendMail(ctx context.Context, template string, u *User, data mail
 	data.Username, data.Email, data.FirstName, data.LastName = u.Username, u.Email, u.FirstName, u.LastName
 	subject, text, html, err := ac.Templates.Render(template, data)
 	if err == nil {
-		err = ac.Mailer.Send(ctx, mail.Message{To: u.Email, Subject: subject, Text: text, HTML: html, Template: template})
+		err = a.mailer.Send(ctx, mail.Message{To: u.Email, Subject: subject, Text: text, HTML: html, Template: template})
 	}
 	if err != nil {
 		a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: sending mail failed",
 			slog.String("template", template), slog.Int64("user_id", u.ID), slog.String("error", err.Error()))
 		return
 	}
-	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "restauth: mail sent",
+	msg := "restauth: mail sent"
+	if a.mailQueue != nil {
+		msg = "restauth: mail queued" // delivery failures are logged by the queue
+	}
+	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, msg,
 		slog.String("event", "mail"), slog.String("template", template), slog.Int64("user_id", u.ID))
 }
 

@@ -1,6 +1,10 @@
 package core
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"github.com/restauth/restauth/core/mail"
+)
 
 // Auth is the restauth service: configured once with New, safe for
 // concurrent use, and shared by every request. Framework adapters mount its
@@ -20,6 +24,10 @@ type Auth struct {
 	// throttleFallback counts in process while Throttle.Store fails; shared
 	// with WithMethods views.
 	throttleFallback *throttleFallback
+	// mailer is what account mail goes through: cfg.Accounts.Mailer, or
+	// mailQueue wrapping it (nil unless asynchronous delivery is on).
+	mailer    mail.Mailer
+	mailQueue *mail.Queue
 }
 
 // New validates cfg, fills in defaults and returns a ready service.
@@ -35,6 +43,11 @@ func New(cfg Config) (*Auth, error) {
 	a := &Auth{cfg: cfg, msgs: NewMessages(cfg.Messages), throttleFallback: &throttleFallback{}}
 	a.proxies, _ = cfg.Throttle.trustedProxies() // validated above
 	a.sessionKey = sessionHashKey(cfg.SecretKey)
+	a.mailer = cfg.Accounts.Mailer
+	if a.mailer != nil && !cfg.Accounts.SynchronousMail {
+		a.mailQueue = mail.NewQueue(a.mailer, mail.WithLogger(cfg.Logger))
+		a.mailer = a.mailQueue
+	}
 	if cfg.uses(MethodJWT) {
 		if a.jwt, err = newJWTService(cfg); err != nil {
 			return nil, err

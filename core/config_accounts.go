@@ -18,8 +18,19 @@ import (
 // EmailVerification is VerifyNone, unless DisableRegistration.
 type AccountConfig struct {
 	// Mailer delivers account mails (mail.NewSMTP in production,
-	// mail.NewConsole in development, mail.NewOutbox in tests).
+	// mail.NewConsole in development, mail.NewOutbox in tests). Unless
+	// SynchronousMail is set, New wraps it in a mail.Queue, so mail is
+	// delivered in the background and call (*Auth).Close at shutdown.
 	Mailer mail.Mailer
+	// SynchronousMail delivers account mail inside the request instead of
+	// through a background mail.Queue. Default false (asynchronous): with
+	// synchronous delivery the SMTP round trip shows in the latency of a
+	// reset or resend-email request for an existing account only, which
+	// tells an attacker that the address is registered (security.md
+	// T-RESET-02). Set it in tests that read an in-memory outbox right
+	// after the request, or when Mailer is already asynchronous (your own
+	// mail.NewQueue with other limits).
+	SynchronousMail bool
 	// Templates render the mails. Default mail.DefaultTemplates()
 	// (allauth's texts); override them to brand the mails.
 	Templates *mail.Templates

@@ -57,6 +57,9 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 	// Rate limits have their own group; elsewhere they would trip on the
 	// suite's many requests from one address.
 	cfg.Throttle.Disabled = true
+	// Tests read the outbox right after the request: deliver inside it.
+	// The asynchronous default is covered by core's own tests.
+	cfg.Accounts.SynchronousMail = true
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -77,9 +77,12 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		if len(msgs) != 2 || msgs[0].To != "reset02@example.com" || msgs[1].To != "reset02@example.com" {
 			t.Errorf("mails %+v, want two, both to the active user's stored address", msgs)
 		}
-		// Latency: mail goes out synchronously in the request, so a slow
-		// mailer shows in the timing of existing accounts; equal-latency
-		// tests are statistical (security.md §4 item 8) and not run here.
+		// Latency: the suite delivers mail synchronously (env.go) so the
+		// outbox can be read at once; by default core queues it
+		// (Accounts.SynchronousMail false) and the answer returns before
+		// delivery, which core's TestResetAnswersBeforeDelivery checks.
+		// Statistical equal-latency tests (security.md §4 item 8) are not
+		// run here.
 	})
 
 	c.run(t, "T-RESET-03", func(t *testing.T) {

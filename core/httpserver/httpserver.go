@@ -28,19 +28,45 @@ func New(addr string, handler http.Handler) *http.Server {
 	}
 }
 
+// shutdownBudget is how long in-flight requests, and then the
+// afterShutdown functions, get once the server is told to stop.
+const shutdownBudget = 10 * time.Second
+
 // Run listens on addr and serves handler until ctx is cancelled, then
 // shuts down gracefully, giving in-flight requests up to 10 seconds.
-// It returns nil after a clean shutdown.
-func Run(ctx context.Context, addr string, handler http.Handler, logger *slog.Logger) error {
+// Once no request runs any more, it calls each afterShutdown function in
+// order with a context of another 10 seconds, e.g. (*core.Auth).Close so
+// account mail still queued is delivered before the process exits. It
+// returns nil after a clean shutdown, else the errors joined.
+func Run(ctx context.Context, addr string, handler http.Handler, logger *slog.Logger, afterShutdown ...func(context.Context) error) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	return Serve(ctx, ln, handler, logger)
+	return Serve(ctx, ln, handler, logger, afterShutdown...)
 }
 
 // Serve is Run on an existing listener (tests pass one on port 0).
-func Serve(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger) error {
+func Serve(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger, afterShutdown ...func(context.Context) error) error {
+	return errors.Join(serve(ctx, ln, handler, logger), finish(afterShutdown))
+}
+
+// finish calls the afterShutdown functions within one shutdownBudget.
+func finish(afterShutdown []func(context.Context) error) error {
+	if len(afterShutdown) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownBudget)
+	defer cancel()
+	var errs []error
+	for _, f := range afterShutdown {
+		errs = append(errs, f(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// serve runs the server until ctx ends or it fails.
+func serve(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -53,7 +79,7 @@ func Serve(ctx context.Context, ln net.Listener, handler http.Handler, logger *s
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownBudget)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -10,6 +10,11 @@
 //     use it when RESTAUTH_SMTP_ADDR is unset);
 //   - [Outbox] keeps messages in memory (tests, development pages).
 //
+// [Queue] wraps any Mailer to deliver in the background, bounded in
+// workers, waiting messages and time per delivery, so that a request that
+// may or may not send mail answers in the same time either way. restauth's
+// core uses one by default.
+//
 // [Templates] renders the subject, the text body and the optional HTML body
 // of a mail from Go templates. [DefaultTemplates] holds the two mails
 // restauth sends, worded like django-allauth's.
@@ -32,6 +37,7 @@
 //   - RFC 5322 rendering:          build.go, header.go
 //   - SMTP:                        smtp_config.go, smtp.go
 //   - console and in-memory:       console.go, outbox.go
+//   - background delivery:         queue.go, queue_options.go
 //   - templates:                   templates.go, templates_load.go, templates/
 //
 // The sibling package smtptest is a real SMTP server for tests.

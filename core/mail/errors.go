@@ -37,4 +37,11 @@ var (
 	// *textproto.Error for an SMTP reply, os.ErrDeadlineExceeded when
 	// SMTPConfig.Timeout elapsed.
 	ErrDelivery = errors.New("mail: delivery failed")
+
+	// ErrQueueFull reports a Queue that already holds its capacity of
+	// undelivered messages. The message was dropped; nothing blocks.
+	ErrQueueFull = errors.New("mail: queue full")
+
+	// ErrQueueClosed reports a Send on a Queue after Close.
+	ErrQueueClosed = errors.New("mail: queue closed")
 )

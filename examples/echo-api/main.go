@@ -74,16 +74,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
 	}
 
-	e, err := newServer(cfg, logger)
+	e, auth, err := newServer(cfg, logger)
 	if err != nil {
 		return err
 	}
-	return httpserver.Run(ctx, settings.Addr, e, logger)
+	// After the last request, deliver the account mail still queued.
+	return httpserver.Run(ctx, settings.Addr, e, logger, auth.Close)
 }
 
 // newServer builds the Echo instance: restauth's endpoints plus the app's
 // own routes behind restauth's middleware.
-func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, error) {
+func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, *core.Auth, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Echo v4 trusts X-Forwarded-For by default; take the socket peer
@@ -95,7 +96,7 @@ func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, error) {
 
 	auth, err := echoauth.Register(e, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	api := e.Group("/api", auth.Middleware())
@@ -104,7 +105,7 @@ func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, error) {
 		return c.JSON(http.StatusOK, map[string]string{"message": "Hello, " + user.Username + "!"})
 	})
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	return e, nil
+	return e, auth.Core(), nil
 }
 
 // jsonErrors renders Echo's own errors (404, 405, recovered panics) as

@@ -63,9 +63,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
 	}
 
-	e, err := newServer(cfg, logger)
+	e, auth, err := newServer(cfg, logger)
 	if err != nil {
 		return err
 	}
-	return httpserver.Run(ctx, settings.Addr, e, logger)
+	// After the last request, deliver the account mail still queued.
+	return httpserver.Run(ctx, settings.Addr, e, logger, auth.Close)
 }

@@ -15,8 +15,8 @@ import (
 
 // newServer builds the Echo instance: restauth's endpoints under
 // /api/auth/ and the app's routes under /api/v1/, behind restauth's
-// middleware.
-func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, error) {
+// middleware. The service is returned too, to be closed at shutdown.
+func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, *core.Auth, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Echo v4 trusts X-Forwarded-For by default; take the socket peer
@@ -28,7 +28,7 @@ func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, error) {
 
 	auth, err := echoauth.Register(e, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	// The app's API: every route needs a logged-in phone, and no answer
@@ -39,7 +39,7 @@ func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, error) {
 	v1.POST("/notes", notes.create)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	return e, nil
+	return e, auth.Core(), nil
 }
 
 // noStore marks answers as private to the caller.

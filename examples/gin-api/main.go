@@ -72,22 +72,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
 	}
 
-	handler, err := newRouter(cfg, logger)
+	handler, auth, err := newRouter(cfg, logger)
 	if err != nil {
 		return err
 	}
-	return httpserver.Run(ctx, settings.Addr, handler, logger)
+	// After the last request, deliver the account mail still queued.
+	return httpserver.Run(ctx, settings.Addr, handler, logger, auth.Close)
 }
 
 // newRouter builds the Gin engine: restauth's endpoints plus the app's own
-// routes behind restauth's middleware.
-func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, error) {
+// routes behind restauth's middleware. The service is returned too, to be
+// closed at shutdown.
+func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, *core.Auth, error) {
 	gin.SetMode(gin.ReleaseMode)
 	router := gin.New()
 	// Trust no proxy: c.ClientIP() is then the socket peer. Behind a reverse
 	// proxy, list its addresses here instead.
 	if err := router.SetTrustedProxies(nil); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	router.Use(accessLog(logger), gin.CustomRecovery(func(c *gin.Context, _ any) {
 		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"detail": "A server error occurred."})
@@ -95,7 +97,7 @@ func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, error) {
 
 	auth, err := ginauth.Register(router, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	api := router.Group("/api", auth.RequireUser())
@@ -104,7 +106,7 @@ func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, error) {
 		c.JSON(http.StatusOK, gin.H{"message": "Hello, " + user.Username + "!"})
 	})
 	router.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	return router, nil
+	return router, auth.Core(), nil
 }
 
 // accessLog logs one line per request: method, path (never the query,

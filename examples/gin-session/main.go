@@ -65,9 +65,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
 	}
 
-	router, err := newRouter(cfg, logger)
+	router, auth, err := newRouter(cfg, logger)
 	if err != nil {
 		return err
 	}
-	return httpserver.Run(ctx, settings.Addr, router, logger)
+	// After the last request, deliver the account mail still queued.
+	return httpserver.Run(ctx, settings.Addr, router, logger, auth.Close)
 }

@@ -12,18 +12,19 @@ import (
 )
 
 // newRouter builds the Gin engine: restauth's endpoints under /api/auth/,
-// a small JSON API under /api/, and the HTML pages.
-func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, error) {
+// a small JSON API under /api/, and the HTML pages. The service is
+// returned too, to be closed at shutdown.
+func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, *core.Auth, error) {
 	gin.SetMode(gin.ReleaseMode)
 	router := gin.New()
 	// Trust no proxy: c.ClientIP() is then the socket peer. Behind a reverse
 	// proxy, list its addresses here instead.
 	if err := router.SetTrustedProxies(nil); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ca, err := core.New(cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	router.Use(accessLog(logger), gin.CustomRecovery(func(c *gin.Context, _ any) {
 		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"detail": "A server error occurred."})
@@ -42,9 +43,9 @@ func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, error) {
 	router.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
 	if err := mountPages(router, auth, logger); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return router, nil
+	return router, ca, nil
 }
 
 // accessLog logs one line per request: method, path (never the query,

@@ -102,12 +102,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	if settings.SMTPAddr == "" {
 		mailbox = newDevMailbox(cfg.Accounts.Mailer, devMailboxSize)
 		cfg.Accounts.Mailer = mailbox
+		// Local and instant, so no mail-server round trip to hide; in
+		// the request, the mail is on /dev/mails when the answer arrives.
+		cfg.Accounts.SynchronousMail = true
 	}
-	handler, err := newRouter(cfg, mailbox, logger, middleware...)
+	handler, auth, err := newRouter(cfg, mailbox, logger, middleware...)
 	if err != nil {
 		return err
 	}
-	return httpserver.Run(ctx, settings.Addr, handler, logger)
+	// After the last request, deliver the account mail still queued.
+	return httpserver.Run(ctx, settings.Addr, handler, logger, auth.Close)
 }
 
 // applySPASettings points the mail links at the SPA's routes and applies
@@ -129,14 +133,15 @@ func applySPASettings(cfg *core.Config, settings envconfig.Settings, getenv func
 
 // newRouter builds the Gin engine: the SPA at /, restauth's endpoints under
 // /api/auth/, the app's own API behind restauth's middleware, and the
-// development mail page when mailbox is not nil.
-func newRouter(cfg core.Config, mailbox *devMailbox, logger *slog.Logger, middleware ...gin.HandlerFunc) (*gin.Engine, error) {
+// development mail page when mailbox is not nil. The service is returned
+// too, to be closed at shutdown.
+func newRouter(cfg core.Config, mailbox *devMailbox, logger *slog.Logger, middleware ...gin.HandlerFunc) (*gin.Engine, *core.Auth, error) {
 	gin.SetMode(gin.ReleaseMode)
 	router := gin.New()
 	// Trust no proxy: c.ClientIP() is then the socket peer. Behind a reverse
 	// proxy, list its addresses here instead.
 	if err := router.SetTrustedProxies(nil); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	router.Use(middleware...)
 	router.Use(accessLog(logger), gin.CustomRecovery(func(c *gin.Context, _ any) {
@@ -145,7 +150,7 @@ func newRouter(cfg core.Config, mailbox *devMailbox, logger *slog.Logger, middle
 
 	auth, err := ginauth.Register(router, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	api := router.Group("/api", auth.RequireUser())
@@ -156,13 +161,13 @@ func newRouter(cfg core.Config, mailbox *devMailbox, logger *slog.Logger, middle
 	router.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
 	if err := mountSPA(router); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if mailbox != nil {
 		mountDevMails(router, mailbox)
 		logger.Warn("development mail page mounted at /dev/mails (loopback clients only): it shows reset and verification links; set RESTAUTH_SMTP_ADDR in production")
 	}
-	return router, nil
+	return router, auth.Core(), nil
 }
 
 // accessLog logs one line per request: method, path (never the query,

@@ -32,7 +32,7 @@ func testRouter(t *testing.T, mailbox *devMailbox) http.Handler {
 		cfg.Accounts.Mailer = mailbox
 		cfg.Accounts.FrontendURL = "http://127.0.0.1:8000"
 	}
-	h, err := newRouter(cfg, mailbox, quiet)
+	h, _, err := newRouter(cfg, mailbox, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
