@@ -92,3 +92,14 @@ func (a *Auth) sendConfirmation(ctx context.Context, u *User) {
 		Key: key, ActivateURL: link(a.cfg.Accounts.VerifyEmailURL, "key", key),
 	})
 }
+
+// notifyPasswordChange mails u that its password was changed or reset
+// (template mail.TemplatePasswordChanged or TemplatePasswordResetComplete)
+// when Accounts.NotifyPasswordChange is set and u has an email. Like every
+// account mail, a failure is logged and does not change the answer.
+func (a *Auth) notifyPasswordChange(ctx context.Context, template string, u *User) {
+	if !a.cfg.Accounts.NotifyPasswordChange || a.mailer == nil || u.Email == "" {
+		return
+	}
+	a.sendMail(ctx, template, u, mail.Data{})
+}

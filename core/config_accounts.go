@@ -55,6 +55,18 @@ type AccountConfig struct {
 	EmailConfirmationExpiry time.Duration
 	// DisableRegistration unmounts the registration endpoints.
 	DisableRegistration bool
+	// NotifyPasswordChange mails the account owner after a successful
+	// password/change/ (mail.TemplatePasswordChanged) or
+	// password/reset/confirm/ (mail.TemplatePasswordResetComplete), like
+	// allauth's ACCOUNT_EMAIL_NOTIFICATIONS. Turn it on so that an owner
+	// whose password was changed by someone else (a stolen session, a
+	// hijacked mailbox used for a reset) learns of it and can act
+	// (ASVS 6.3.7, security.md T-RESET-09). The mail goes to the stored
+	// address through the Mailer (queued unless SynchronousMail), carries
+	// no secret and no link that acts on the account, and is skipped for a
+	// user without an email; a failure is logged and never changes the
+	// answer. Default false (allauth's default); requires a Mailer.
+	NotifyPasswordChange bool
 	// RegistrationEmailOptional lets users register without an email
 	// (allauth's ACCOUNT_EMAIL_REQUIRED=False). Default false: required.
 	RegistrationEmailOptional bool
@@ -94,7 +106,10 @@ func (ac AccountConfig) withDefaults(c Config) AccountConfig {
 func (ac AccountConfig) validate(c Config) []error {
 	var errs []error
 	if ac.Mailer == nil {
-		return nil
+		if ac.NotifyPasswordChange {
+			errs = append(errs, errors.New("Accounts.NotifyPasswordChange needs a Mailer"))
+		}
+		return errs
 	}
 	if !absoluteHTTPURL(ac.FrontendURL) {
 		errs = append(errs, fmt.Errorf("Accounts.FrontendURL %q must be an absolute http(s) URL without user info", ac.FrontendURL))

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/restauth/restauth/core/mail"
 	"github.com/restauth/restauth/core/password"
 )
 
@@ -17,7 +18,8 @@ const maxPasswordFieldLength = 128
 // validators, then set the password and revoke every other credential of
 // the user (other DB tokens, other JWT logins and their access tokens,
 // other sessions), while the credential that made the request keeps
-// working (a session is re-issued under a new ID).
+// working (a session is re-issued under a new ID). With
+// Accounts.NotifyPasswordChange the owner is then mailed.
 func (a *Auth) servePasswordChange(req *request) error {
 	ctx := req.r.Context()
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
@@ -72,6 +74,7 @@ func (a *Auth) servePasswordChange(req *request) error {
 		}
 	}
 	a.logEvent(ctx, slog.LevelInfo, "restauth: password changed", "password_change", outcomeSuccess, user.ID)
+	a.notifyPasswordChange(ctx, mail.TemplatePasswordChanged, user)
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordChanged)})
 	return nil
 }

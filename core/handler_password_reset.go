@@ -64,6 +64,7 @@ func (a *Auth) mailRequest(req *request, kind string) (*User, error) {
 // password never reveals whether a token was valid); then the mismatch and
 // validator messages go under new_password2. Success sets the password and
 // revokes every credential of the user; the token dies with the old hash.
+// With Accounts.NotifyPasswordChange the owner is then mailed.
 func (a *Auth) servePasswordResetConfirm(req *request) error {
 	ctx := req.r.Context()
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
@@ -104,6 +105,7 @@ func (a *Auth) servePasswordResetConfirm(req *request) error {
 		return err
 	}
 	a.logEvent(ctx, slog.LevelInfo, "restauth: password reset", "password_reset", outcomeSuccess, u.ID)
+	a.notifyPasswordChange(ctx, mail.TemplatePasswordResetComplete, u)
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordResetComplete)})
 	return nil
 }

@@ -16,8 +16,10 @@
 // core uses one by default.
 //
 // [Templates] renders the subject, the text body and the optional HTML body
-// of a mail from Go templates. [DefaultTemplates] holds the two mails
-// restauth sends, worded like django-allauth's.
+// of a mail from Go templates. [DefaultTemplates] holds the mails restauth
+// sends (email confirmation, password reset link, and the optional
+// password changed / password reset notifications), worded like
+// django-allauth's.
 //
 // Security:
 //

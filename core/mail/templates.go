@@ -22,6 +22,18 @@ const (
 	// account/email/password_reset_key). Its data provides .SiteName,
 	// .SiteDomain, .Username and .PasswordResetURL.
 	TemplatePasswordReset = "password_reset"
+	// TemplatePasswordChanged is the notification that the password was
+	// changed through password/change/ (allauth's
+	// account/email/password_changed), sent when
+	// AccountConfig.NotifyPasswordChange is set. Its data provides
+	// .SiteName, .SiteDomain and .Username; it carries no link.
+	TemplatePasswordChanged = "password_changed"
+	// TemplatePasswordResetComplete is the notification that the password
+	// was reset through password/reset/confirm/ (allauth's
+	// account/email/password_reset; restauth's "password_reset" is the
+	// mail with the link), sent when AccountConfig.NotifyPasswordChange is
+	// set. Its data is that of TemplatePasswordChanged.
+	TemplatePasswordResetComplete = "password_reset_complete"
 )
 
 // Data is the template context restauth passes to its mails. Apps that
@@ -70,9 +82,10 @@ type mailTemplate struct {
 	html                         *htmltemplate.Template // nil: text only
 }
 
-// DefaultTemplates returns a new set holding restauth's two mails,
-// TemplateEmailConfirmation and TemplatePasswordReset, worded like
-// django-allauth's, each with a simple HTML alternative. Every call
+// DefaultTemplates returns a new set holding restauth's four mails,
+// TemplateEmailConfirmation, TemplatePasswordReset, TemplatePasswordChanged
+// and TemplatePasswordResetComplete, worded like django-allauth's, each
+// with a simple HTML alternative. Every call
 // returns an independent set.
 func DefaultTemplates() *Templates {
 	sub, err := fs.Sub(defaultFiles, "templates")

@@ -22,7 +22,7 @@ func siteData() mail.Data {
 
 func TestDefaultTemplates(t *testing.T) {
 	tpl := mail.DefaultTemplates()
-	if got := tpl.Names(); strings.Join(got, ",") != "email_confirmation,password_reset" {
+	if got := tpl.Names(); strings.Join(got, ",") != "email_confirmation,password_changed,password_reset,password_reset_complete" {
 		t.Fatalf("Names = %q", got)
 	}
 
@@ -54,6 +54,40 @@ func TestDefaultTemplates(t *testing.T) {
 	}
 	if !strings.Contains(html, "https://example.com/password-reset/MQ/TOKEN/") || !strings.Contains(html, "alice") {
 		t.Errorf("html:\n%s", html)
+	}
+}
+
+// TestDefaultNotificationTemplates pins the password changed and password
+// reset notifications: allauth's wording, and neither a secret nor a link
+// even when the data carries them.
+func TestDefaultNotificationTemplates(t *testing.T) {
+	tpl := mail.DefaultTemplates()
+	d := siteData()
+	d.UID, d.Token, d.Key = "MQ", "TOKEN", "KEY"
+	for _, c := range []struct{ name, subject, change string }{
+		{mail.TemplatePasswordChanged, "[example.com] Your Password has been changed", "Your password has been changed."},
+		{mail.TemplatePasswordResetComplete, "[example.com] Password Reset", "Your password has been reset."},
+	} {
+		subject, text, html, err := tpl.Render(c.name, d)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if subject != c.subject {
+			t.Errorf("%s: subject = %q", c.name, subject)
+		}
+		wantText := "Hello from example.com!\n\nYou are receiving this mail because the following change was made to your account:\n\n" +
+			c.change + "\n\nIf you do not recognize this change then please take proper security precautions immediately.\n\nThank you for using example.com!\nexample.com\n"
+		if text != wantText {
+			t.Errorf("%s: text =\n%s\nwant\n%s", c.name, text, wantText)
+		}
+		if !strings.Contains(html, "<p>"+c.change+"</p>") {
+			t.Errorf("%s: html lacks the change:\n%s", c.name, html)
+		}
+		for _, bad := range []string{"://", "href", "TOKEN", "KEY", "MQ"} {
+			if strings.Contains(text, bad) || strings.Contains(html, bad) {
+				t.Errorf("%s: body contains %q", c.name, bad)
+			}
+		}
 	}
 }
 
@@ -173,7 +207,7 @@ func TestLoadTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(tpl.Names(), ","); got != "email_confirmation,password_reset,welcome" {
+	if got := strings.Join(tpl.Names(), ","); got != "email_confirmation,password_changed,password_reset,password_reset_complete,welcome" {
 		t.Errorf("Names = %s", got)
 	}
 	s, text, html, err := tpl.Render(mail.TemplateEmailConfirmation, siteData())
