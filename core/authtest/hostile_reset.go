@@ -243,6 +243,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		clk := newClock()
 		g := s.newEnv(t, accountsMode(o, core.VerifyOptional), jwtMode(clk), func(c *core.Config) {
 			c.Methods = []core.Method{core.MethodToken, core.MethodJWT}
+			c.Accounts.NotifyPasswordChange = true // ASVS 6.3.7: the owner learns of the change
 		})
 		g.createUser(t, newUser("reset09"))
 		key := csrfLoginKey(t, g, "reset09")
@@ -253,9 +254,15 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		}
 		g.secrets.add(access.Value)
 		uid, token := resetLink(t, g, o, "reset09@example.com", "reset09@example.com")
+		// A failed confirm notifies nobody.
+		sent := len(o.Messages())
+		g.do(t, http.MethodPost, g.path("password/reset/confirm/"), resetConfirmBody(uid, token+"0", "Reset-pass-99")).wantJSON(t, http.StatusBadRequest, resetBadToken)
+		g.do(t, http.MethodPost, g.path("password/reset/confirm/"), resetConfirmBody(uid, token, "abc")).wantStatus(t, http.StatusBadRequest)
+		resetWantNotification(t, o.Messages()[sent:], "", "reset09@example.com", token)
 		done := g.do(t, http.MethodPost, g.path("password/reset/confirm/"), resetConfirmBody(uid, token, "Reset-pass-99"))
 		// No auto-login: nothing but the message, no auth cookie.
 		done.wantJSON(t, http.StatusOK, `{"detail":"Password has been reset with the new password."}`)
+		resetWantNotification(t, o.Messages()[sent:], mail.TemplatePasswordResetComplete, "reset09@example.com", token)
 		for name := range done.cookies() {
 			if name != "csrftoken" {
 				t.Errorf("reset confirm set cookie %s", name)
@@ -270,10 +277,27 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		for i := 0; i < 8; i++ {
 			g.do(t, http.MethodPost, g.path("password/reset/"), `{"email":"reset09@example.com"}`).wantStatus(t, http.StatusOK)
 		}
-		g.do(t, http.MethodPost, g.path("login/"), jsonObject("username", "reset09", "password", "Reset-pass-99")).wantStatus(t, http.StatusOK)
-		// security.md also asks for a "password changed" notification mail:
-		// restauth has no such mail template yet (mail.TemplatePasswordReset
-		// and TemplateEmailConfirmation only), so that part is not tested.
+		relogin := g.do(t, http.MethodPost, g.path("login/"), jsonObject("username", "reset09", "password", "Reset-pass-99"))
+		relogin.wantStatus(t, http.StatusOK)
+		// security.md also asks for a "password changed" notification mail
+		// (ASVS 6.3.7): with Accounts.NotifyPasswordChange the stored
+		// address gets one after the reset above and one after a change,
+		// none after a failed change.
+		km := csrfKeyInBodyRe.FindSubmatch(relogin.body)
+		if km == nil {
+			t.Fatalf("login body %s has no key", relogin.body)
+		}
+		g.secrets.add(string(km[1]))
+		sent = len(o.Messages())
+		change := func(old string) *response {
+			return g.do(t, http.MethodPost, g.path("password/change/"),
+				jsonObject("old_password", old, "new_password1", "Change-pass-77", "new_password2", "Change-pass-77"),
+				"Authorization", tokenHeader(string(km[1])))
+		}
+		change("Wrong-pass-00").wantStatus(t, http.StatusBadRequest)
+		resetWantNotification(t, o.Messages()[sent:], "", "reset09@example.com")
+		change("Reset-pass-99").wantJSON(t, http.StatusOK, `{"detail":"New password has been saved."}`)
+		resetWantNotification(t, o.Messages()[sent:], mail.TemplatePasswordChanged, "reset09@example.com", string(km[1]))
 	})
 
 	c.run(t, "T-RESET-10", func(t *testing.T) {

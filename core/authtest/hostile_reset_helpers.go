@@ -93,3 +93,28 @@ func resetWantNoMailTo(t *testing.T, msgs []mail.Message, host string) {
 		}
 	}
 }
+
+// resetWantNotification checks msgs, the mails sent by one step of
+// T-RESET-09: exactly one template mail to addr that carries no link and
+// none of secrets, or no mail at all when template is "".
+func resetWantNotification(t *testing.T, msgs []mail.Message, template, addr string, secrets ...string) {
+	t.Helper()
+	if template == "" {
+		if len(msgs) != 0 {
+			t.Errorf("%d mails sent, want none: %+v", len(msgs), msgs)
+		}
+		return
+	}
+	if len(msgs) != 1 || msgs[0].Template != template || msgs[0].To != addr {
+		t.Fatalf("mails sent %+v, want one %s to %s", msgs, template, addr)
+	}
+	body := msgs[0].Subject + msgs[0].Text + msgs[0].HTML
+	if strings.Contains(body, "://") {
+		t.Errorf("%s carries a link:\n%s", template, msgs[0].Text)
+	}
+	for _, secret := range secrets {
+		if strings.Contains(body, secret) {
+			t.Errorf("%s carries a secret:\n%s", template, msgs[0].Text)
+		}
+	}
+}
