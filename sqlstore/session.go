@@ -1,21 +1,12 @@
 package sqlstore
 
 import (
-	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/gorilla/sessions"
 
 	"github.com/restauth/restauth/core/sessionkit"
 )
-
-// sessionInsertAttempts bounds the fresh IDs Save tries when one is
-// already stored (with 165 random bits it does not happen).
-const sessionInsertAttempts = 3
 
 // SessionStore is a server-side gorilla/sessions Store in the
 // restauth_session table of a Store's database (migration 0003). All
@@ -73,6 +64,9 @@ const sessionInsertAttempts = 3
 // A session expires when the store's clock (WithSessionClock) reaches its
 // expiry; it is treated as absent from then on, even before Cleanup deletes its
 // row.
+//
+// Its gorilla/sessions logic is sessionkit.Engine's, over a
+// sessionkit.Backend on the restauth_session table.
 type SessionStore struct {
 	// Options are the cookie attributes every new or loaded session starts
 	// with (a copy each time), and their MaxAge the default lifetime in
@@ -81,10 +75,7 @@ type SessionStore struct {
 	// Options means the defaults.
 	Options *sessions.Options
 
-	store         *Store
-	now           func() time.Time
-	maxSize       int
-	reportCleanup func(error)
+	engine sessionkit.Engine
 }
 
 var _ sessions.Store = (*SessionStore)(nil)
@@ -94,10 +85,8 @@ var _ sessions.Store = (*SessionStore)(nil)
 // them, or call Migrate). Closing s closes it too.
 func (s *Store) SessionStore(opts ...SessionOption) *SessionStore {
 	ss := &SessionStore{
-		Options: defaultSessionOptions(),
-		store:   s,
-		now:     time.Now,
-		maxSize: DefaultSessionMaxSize,
+		Options: sessionkit.DefaultOptions(),
+		engine:  sessionkit.Engine{Backend: sqlSessions{s}, Name: "sqlstore"},
 	}
 	for _, opt := range opts {
 		opt(ss)
@@ -114,135 +103,11 @@ func (s *SessionStore) Get(r *http.Request, name string) (*sessions.Session, err
 // New implements sessions.Store; see SessionStore for the semantics. It
 // never returns a nil session, even with an error.
 func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
-	session := sessions.NewSession(s, name)
-	session.Options = s.options()
-	session.IsNew = true
-	id, ok := sessionkit.RequestID(r, name)
-	if !ok {
-		return session, nil
-	}
-	data, found, err := s.load(r.Context(), id)
-	if err != nil || !found {
-		return session, err
-	}
-	values, err := sessionkit.DecodeValues(data)
-	if err != nil {
-		return session, nil // corrupted: no session, as Django
-	}
-	session.ID, session.Values, session.IsNew = id, values, false
-	return session, nil
+	return s.engine.New(s, s.Options, r, name)
 }
 
 // Save implements sessions.Store; see SessionStore for the semantics. A
 // session without Options gets a copy of the store's.
 func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, session *sessions.Session) error {
-	if err := checkCookieName(session.Name()); err != nil {
-		return err
-	}
-	if session.Options == nil {
-		session.Options = s.options()
-	}
-	ctx := r.Context()
-	if session.Options.MaxAge < 0 {
-		if sessionkit.ValidID(session.ID) { // nothing else is ever stored
-			if _, err := s.store.exec(ctx, s.store.q.deleteSession, session.ID); err != nil {
-				return wrap("delete session", err)
-			}
-		}
-		session.ID = ""
-		http.SetCookie(w, sessions.NewCookie(session.Name(), "", session.Options))
-		return nil
-	}
-	data, err := sessionkit.EncodeValues(session.Values, s.maxSize)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	expires := sessionkit.Expiry(now, s.lifetime(session.Options))
-	if session.ID == "" {
-		id, err := s.insert(ctx, data, expires)
-		if err != nil {
-			return err
-		}
-		session.ID = id
-	} else if err := s.update(ctx, session.ID, data, expires, now.UnixMicro()); err != nil {
-		return err
-	}
-	http.SetCookie(w, sessions.NewCookie(session.Name(), session.ID, session.Options))
-	return nil
-}
-
-// load reads the data of live session id.
-func (s *SessionStore) load(ctx context.Context, id string) (data []byte, found bool, err error) {
-	err = s.store.queryRow(ctx, s.store.q.sessionData, []any{id, s.now().UnixMicro()}, &data)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, false, nil
-	case err != nil:
-		return nil, false, wrap("load session", err)
-	}
-	return data, true, nil
-}
-
-// insert stores a new session under a fresh ID and returns the ID.
-func (s *SessionStore) insert(ctx context.Context, data []byte, expires int64) (string, error) {
-	for range sessionInsertAttempts {
-		id := sessionkit.NewID()
-		_, err := s.store.exec(ctx, s.store.q.insertSession, id, data, expires)
-		if err == nil {
-			return id, nil
-		}
-		if classify(s.store.dialect, err) == noViolation {
-			return "", wrap("insert session", err)
-		}
-	}
-	return "", fmt.Errorf("sqlstore: insert session: %d fresh IDs already stored", sessionInsertAttempts)
-}
-
-// update rewrites live session id; a session that is gone (or an ID the
-// store never issued) returns errSessionGone.
-func (s *SessionStore) update(ctx context.Context, id string, data []byte, expires, now int64) error {
-	const op = "update session"
-	if !sessionkit.ValidID(id) {
-		return errSessionGone
-	}
-	res, err := s.store.exec(ctx, s.store.q.updateSession, data, expires, id, now)
-	if err != nil {
-		return wrap(op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return wrap(op, err)
-	}
-	if n > 0 {
-		return nil
-	}
-	var live int
-	if err := s.store.db.GetContext(ctx, &live, s.store.q.sessionLive, id, now); err != nil {
-		return wrap(op, err)
-	}
-	if live == 0 {
-		return errSessionGone
-	}
-	return nil // MySQL without clientFoundRows: matched, but nothing changed
-}
-
-// options returns a copy of the store's Options (the defaults if nil).
-func (s *SessionStore) options() *sessions.Options {
-	if s.Options == nil {
-		return defaultSessionOptions()
-	}
-	o := *s.Options
-	return &o
-}
-
-// lifetime is how many seconds a session saved with o lives.
-func (s *SessionStore) lifetime(o *sessions.Options) int {
-	switch {
-	case o.MaxAge > 0:
-		return o.MaxAge
-	case s.Options != nil && s.Options.MaxAge > 0:
-		return s.Options.MaxAge
-	}
-	return DefaultSessionMaxAge
+	return s.engine.Save(s.Options, r, w, session)
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -13,19 +12,7 @@ import (
 // expired sessions of all of them. A database failure, or a done ctx,
 // returns an error wrapping core.ErrUnavailable.
 func (s *SessionStore) Cleanup(ctx context.Context) (int, error) {
-	const op = "clean up sessions"
-	if err := ctx.Err(); err != nil {
-		return 0, wrap(op, err)
-	}
-	res, err := s.store.db.ExecContext(ctx, s.store.q.deleteExpiredSessions, s.now().UnixMicro())
-	if err != nil {
-		return 0, wrap(op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, wrap(op, err)
-	}
-	return int(n), nil
+	return s.engine.Cleanup(ctx)
 }
 
 // StartCleanup runs Cleanup every interval in a goroutine, the first time
@@ -35,29 +22,5 @@ func (s *SessionStore) Cleanup(ctx context.Context) (int, error) {
 // called any number of times, from any goroutine. StartCleanup panics if
 // interval is not positive, like time.NewTicker.
 func (s *SessionStore) StartCleanup(interval time.Duration) (stop func()) {
-	if interval <= 0 {
-		panic("sqlstore: StartCleanup: non-positive interval")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ticker := time.NewTicker(interval)
-		defer ticker.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticker.C:
-				if _, err := s.Cleanup(ctx); err != nil && ctx.Err() == nil && s.reportCleanup != nil {
-					s.reportCleanup(err)
-				}
-			}
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(cancel)
-		<-done
-	}
+	return s.engine.StartCleanup(interval)
 }

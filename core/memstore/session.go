@@ -2,8 +2,6 @@ package memstore
 
 import (
 	"net/http"
-	"sync"
-	"time"
 
 	"github.com/gorilla/sessions"
 
@@ -59,6 +57,9 @@ import (
 //
 // A session expires when the store's clock (WithSessionClock) reaches its
 // expiry; it is treated as absent from then on, even before Cleanup deletes it.
+//
+// Its gorilla/sessions logic is sessionkit.Engine's, over an in-memory
+// sessionkit.Backend.
 type SessionStore struct {
 	// Options are the cookie attributes every new or loaded session starts
 	// with (a copy each time), and their MaxAge the default lifetime in
@@ -67,18 +68,7 @@ type SessionStore struct {
 	// Options means the defaults.
 	Options *sessions.Options
 
-	now     func() time.Time
-	maxSize int
-
-	mu       sync.RWMutex
-	sessions map[string]storedSession // by ID
-}
-
-// storedSession is one session: its encoded values and its expiry in Unix
-// microseconds.
-type storedSession struct {
-	data    []byte
-	expires int64
+	engine sessionkit.Engine
 }
 
 var _ sessions.Store = (*SessionStore)(nil)
@@ -87,10 +77,11 @@ var _ sessions.Store = (*SessionStore)(nil)
 // configured by opts.
 func NewSessionStore(opts ...SessionOption) *SessionStore {
 	s := &SessionStore{
-		Options:  defaultSessionOptions(),
-		now:      time.Now,
-		maxSize:  DefaultSessionMaxSize,
-		sessions: make(map[string]storedSession),
+		Options: sessionkit.DefaultOptions(),
+		engine: sessionkit.Engine{
+			Backend: &memBackend{sessions: make(map[string]storedSession)},
+			Name:    "memstore",
+		},
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -107,92 +98,11 @@ func (s *SessionStore) Get(r *http.Request, name string) (*sessions.Session, err
 // New implements sessions.Store; see SessionStore for the semantics. It
 // never returns a nil session.
 func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
-	session := sessions.NewSession(s, name)
-	session.Options = s.options()
-	session.IsNew = true
-	id, ok := sessionkit.RequestID(r, name)
-	if !ok {
-		return session, nil
-	}
-	now := s.now().UnixMicro()
-	s.mu.RLock()
-	e, found := s.sessions[id]
-	s.mu.RUnlock()
-	if !found || e.expires <= now {
-		return session, nil
-	}
-	values, err := sessionkit.DecodeValues(e.data)
-	if err != nil {
-		return session, nil // corrupted: no session, as Django
-	}
-	session.ID, session.Values, session.IsNew = id, values, false
-	return session, nil
+	return s.engine.New(s, s.Options, r, name)
 }
 
 // Save implements sessions.Store; see SessionStore for the semantics. A
 // session without Options gets a copy of the store's.
 func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, session *sessions.Session) error {
-	if err := checkCookieName(session.Name()); err != nil {
-		return err
-	}
-	if session.Options == nil {
-		session.Options = s.options()
-	}
-	if session.Options.MaxAge < 0 {
-		if session.ID != "" {
-			s.mu.Lock()
-			delete(s.sessions, session.ID)
-			s.mu.Unlock()
-		}
-		session.ID = ""
-		http.SetCookie(w, sessions.NewCookie(session.Name(), "", session.Options))
-		return nil
-	}
-	data, err := sessionkit.EncodeValues(session.Values, s.maxSize)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	e := storedSession{data: data, expires: sessionkit.Expiry(now, s.lifetime(session.Options))}
-	id := session.ID
-	s.mu.Lock()
-	if id == "" {
-		for id == "" || s.exists(id) {
-			id = sessionkit.NewID()
-		}
-	} else if old, ok := s.sessions[id]; !ok || old.expires <= now.UnixMicro() {
-		s.mu.Unlock()
-		return errSessionGone
-	}
-	s.sessions[id] = e
-	s.mu.Unlock()
-	session.ID = id
-	http.SetCookie(w, sessions.NewCookie(session.Name(), id, session.Options))
-	return nil
-}
-
-// exists reports whether id is stored, expired or not; s.mu is held.
-func (s *SessionStore) exists(id string) bool {
-	_, ok := s.sessions[id]
-	return ok
-}
-
-// options returns a copy of the store's Options (the defaults if nil).
-func (s *SessionStore) options() *sessions.Options {
-	if s.Options == nil {
-		return defaultSessionOptions()
-	}
-	o := *s.Options
-	return &o
-}
-
-// lifetime is how many seconds a session saved with o lives.
-func (s *SessionStore) lifetime(o *sessions.Options) int {
-	switch {
-	case o.MaxAge > 0:
-		return o.MaxAge
-	case s.Options != nil && s.Options.MaxAge > 0:
-		return s.Options.MaxAge
-	}
-	return DefaultSessionMaxAge
+	return s.engine.Save(s.Options, r, w, session)
 }

@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -11,20 +10,7 @@ import (
 // even before Cleanup runs; it only frees their memory. A done ctx returns
 // its error and deletes nothing.
 func (s *SessionStore) Cleanup(ctx context.Context) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	now := s.now().UnixMicro()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for id, e := range s.sessions {
-		if e.expires <= now {
-			delete(s.sessions, id)
-			n++
-		}
-	}
-	return n, nil
+	return s.engine.Cleanup(ctx)
 }
 
 // StartCleanup runs Cleanup every interval in a goroutine, the first time
@@ -33,32 +19,5 @@ func (s *SessionStore) Cleanup(ctx context.Context) (int, error) {
 // number of times, from any goroutine. StartCleanup panics if interval is
 // not positive, like time.NewTicker.
 func (s *SessionStore) StartCleanup(interval time.Duration) (stop func()) {
-	return startCleanup(interval, s.Cleanup)
-}
-
-// startCleanup runs cleanup every interval until stop is called.
-func startCleanup(interval time.Duration, cleanup func(context.Context) (int, error)) (stop func()) {
-	if interval <= 0 {
-		panic("memstore: StartCleanup: non-positive interval")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ticker := time.NewTicker(interval)
-		defer ticker.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticker.C:
-				_, _ = cleanup(ctx) // fails only when stopped
-			}
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(cancel)
-		<-done
-	}
+	return s.engine.StartCleanup(interval)
 }

@@ -1,13 +1,10 @@
 package memstore
 
 import (
-	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/gorilla/sessions"
 
-	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/sessionkit"
 )
 
@@ -31,9 +28,6 @@ const (
 // core.ErrInvalidValue; nothing is stored and no cookie is written.
 var ErrSessionTooLarge = sessionkit.ErrTooLarge
 
-// errSessionGone is what Save returns for a session that no longer exists.
-var errSessionGone = fmt.Errorf("memstore: session deleted or expired since it was loaded: %w", core.ErrNotFound)
-
 // SessionOption configures NewSessionStore.
 type SessionOption func(*SessionStore)
 
@@ -43,10 +37,7 @@ type SessionOption func(*SessionStore)
 // written by sessions.NewCookie from the real clock.
 func WithSessionClock(now func() time.Time) SessionOption {
 	return func(s *SessionStore) {
-		if now == nil {
-			now = time.Now
-		}
-		s.now = now
+		s.engine.Now = now // nil: time.Now
 	}
 }
 
@@ -63,28 +54,7 @@ func WithSessionCookieOptions(o sessions.Options) SessionOption {
 func WithSessionMaxSize(n int) SessionOption {
 	return func(s *SessionStore) {
 		if n > 0 {
-			s.maxSize = n
+			s.engine.MaxSize = n
 		}
 	}
-}
-
-// defaultSessionOptions are the cookie attributes of Django's sessionid,
-// plus Secure.
-func defaultSessionOptions() *sessions.Options {
-	return &sessions.Options{
-		Path:     "/",
-		MaxAge:   DefaultSessionMaxAge,
-		Secure:   true,
-		HttpOnly: true,
-		SameSite: http.SameSiteLaxMode,
-	}
-}
-
-// checkCookieName refuses a name net/http would silently drop from
-// Set-Cookie.
-func checkCookieName(name string) error {
-	if err := (&http.Cookie{Name: name, Value: "x"}).Valid(); err != nil {
-		return fmt.Errorf("memstore: invalid session cookie name %q", name)
-	}
-	return nil
 }
