@@ -42,9 +42,16 @@ func (c CSRFConfig) withDefaults() CSRFConfig {
 	if c.FormField == "" {
 		c.FormField = "csrfmiddlewaretoken"
 	}
+	// Normalised once here (lower case, no default port), so that the
+	// per-request check compares strings; what is not an origin is kept
+	// as written for validate to report.
 	origins := make([]string, 0, len(c.TrustedOrigins))
 	for _, o := range c.TrustedOrigins {
-		origins = append(origins, strings.TrimRight(o, "/"))
+		o = strings.TrimRight(o, "/")
+		if n := normalizeOrigin(o); n != "" {
+			o = n
+		}
+		origins = append(origins, o)
 	}
 	c.TrustedOrigins = origins
 	return c

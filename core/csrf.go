@@ -114,8 +114,7 @@ func (a *Auth) trustedOrigin(r *http.Request, origin string) bool {
 	own := normalizeOrigin(scheme + "://" + r.Host)
 	ownHost := originHost(own)
 	schemeConfigured := false
-	for _, t := range a.cfg.CSRF.TrustedOrigins {
-		t = normalizeOrigin(t)
+	for _, t := range a.cfg.CSRF.TrustedOrigins { // normalised by withDefaults
 		if o == t {
 			return true
 		}

@@ -129,6 +129,26 @@ func TestTrustedOriginsValidated(t *testing.T) {
 	}
 }
 
+// Trusted origins are compared in their normalised form, however they
+// were written in the config.
+func TestTrustedOriginsNormalised(t *testing.T) {
+	a, err := New(Config{Store: nopStore{}, CSRF: CSRFConfig{TrustedOrigins: []string{"HTTPS://App.Example:443/"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodPost, "http://api.example/x", nil)
+	for origin, want := range map[string]bool{
+		"https://app.example":     true,
+		"https://APP.example:443": true,
+		"http://app.example":      false,
+		"https://app.example:444": false,
+	} {
+		if got := a.trustedOrigin(r, origin); got != want {
+			t.Errorf("trustedOrigin(%q) = %v, want %v", origin, got, want)
+		}
+	}
+}
+
 func mustSecret(token string) string {
 	s, _ := csrfSecretOf(token)
 	return s
