@@ -115,9 +115,13 @@ func TestBrowser(t *testing.T) {
 	b.waitView("profile")
 
 	// An expired access cookie: the next request gets 401, the SPA refreshes
-	// once and retries it. (The tab stops its timer first, so the refresh
-	// can only come from the 401.)
-	b.evaluateVoid(`leader = false; clearTimeout(refreshTimer)`)
+	// once and retries it. The tab stops its timer first (for good: the Web
+	// Locks grant that makes it the leader again may still be pending) and
+	// lets a timer refresh already in flight land, so that its Set-Cookie
+	// cannot restore the cookie deleted below; the refresh can then only
+	// come from the 401.
+	b.evaluateVoid(`schedule = () => {}; leader = false; clearTimeout(refreshTimer)`)
+	b.waitFor("no refresh in flight", `refreshing === null`)
 	b.deleteCookie("access", srv.base+"/")
 	before := srv.refreshes.count()
 	b.fill(map[string]string{"first_name": "Augusta Ada"})
