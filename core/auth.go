@@ -63,7 +63,7 @@ func New(cfg Config) (*Auth, error) {
 		case MethodToken:
 			a.chain = append(a.chain, &TokenAuthenticator{store: cfg.Store, msgs: a.msgs, now: cfg.Now})
 		case MethodJWT:
-			a.chain = append(a.chain, &JWTAuthenticator{auth: a, codec: a.jwt.codec, store: a.jwt.store})
+			a.chain = append(a.chain, &JWTAuthenticator{auth: a, codec: a.jwt.codec, store: a.jwt.store, verified: a.jwt.verified})
 		case MethodSession:
 			a.chain = append(a.chain, &SessionAuthenticator{auth: a})
 		}

@@ -9,14 +9,16 @@ package core
 func headerFields(s string) (first, second string, n int) {
 	i := 0
 	for n < 3 {
-		for i < len(s) && isASCIISpace(rune(s[i])) {
+		for i < len(s) && s[i] <= ' ' && isASCIISpace(rune(s[i])) {
 			i++
 		}
 		if i == len(s) {
 			return first, second, n
 		}
 		start := i
-		for i < len(s) && !isASCIISpace(rune(s[i])) {
+		// Every ASCII space is ≤ ' ', so a token's bytes cost one
+		// comparison each.
+		for i < len(s) && (s[i] > ' ' || !isASCIISpace(rune(s[i]))) {
 			i++
 		}
 		switch n {

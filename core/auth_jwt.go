@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -24,9 +25,10 @@ import (
 //
 // Its challenge is `Bearer realm="api"`.
 type JWTAuthenticator struct {
-	auth  *Auth
-	codec *simplejwt.Codec
-	store RefreshStore // nil when stateless
+	auth     *Auth
+	codec    *simplejwt.Codec
+	store    RefreshStore    // nil when stateless
+	verified *verifiedTokens // nil when the cache is off
 }
 
 // tokenMessage is one entry of SimpleJWT's "messages" list.
@@ -53,12 +55,17 @@ func (j *JWTAuthenticator) Challenge() string {
 }
 
 // Authenticate implements Authenticator.
-func (j *JWTAuthenticator) Authenticate(_ http.ResponseWriter, r *http.Request) (*Principal, error) {
+func (j *JWTAuthenticator) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
+	return j.authenticateContext(r.Context(), w, r)
+}
+
+// authenticateContext implements contextAuthenticator.
+func (j *JWTAuthenticator) authenticateContext(ctx context.Context, _ http.ResponseWriter, r *http.Request) (*Principal, error) {
 	token, fromCookie, err := j.extract(r)
 	if err != nil || token == "" {
 		return nil, err
 	}
-	claims, err := j.codec.Parse(token, simplejwt.Access)
+	claims, err := j.parseAccess(token)
 	switch {
 	case errors.Is(err, simplejwt.ErrNoUserID):
 		return nil, codedAuthError(err.Error(), "token_not_valid")
@@ -72,7 +79,25 @@ func (j *JWTAuthenticator) Authenticate(_ http.ResponseWriter, r *http.Request) 
 			return nil, err
 		}
 	}
-	return j.principal(r, claims)
+	return j.principal(ctx, claims)
+}
+
+// parseAccess verifies an access token, or finds that it verified before
+// (see verifiedTokens). The claims it returns must not be modified.
+func (j *JWTAuthenticator) parseAccess(token string) (*simplejwt.Claims, error) {
+	if j.verified == nil {
+		return j.codec.Parse(token, simplejwt.Access)
+	}
+	if claims := j.verified.get(token, j.auth.cfg.Now()); claims != nil {
+		return claims, nil
+	}
+	claims, err := j.codec.Parse(token, simplejwt.Access)
+	if err == nil {
+		// The clock read after Parse: every instant from here on is one
+		// at which Parse accepted the token, until it expires.
+		j.verified.add(token, claims, j.auth.cfg.Now())
+	}
+	return claims, err
 }
 
 // extract finds the raw token. A present Authorization header with a
@@ -107,7 +132,7 @@ func (j *JWTAuthenticator) extract(r *http.Request) (token string, fromCookie bo
 }
 
 // principal turns valid claims into the authenticated user.
-func (j *JWTAuthenticator) principal(r *http.Request, claims *simplejwt.Claims) (*Principal, error) {
+func (j *JWTAuthenticator) principal(ctx context.Context, claims *simplejwt.Claims) (*Principal, error) {
 	if j.auth.cfg.JWT.Stateless {
 		u := &User{ID: claims.UserID, IsActive: true}
 		return &Principal{User: u, Method: MethodJWT, Credential: claims.Family, Stateless: true}, nil
@@ -118,7 +143,7 @@ func (j *JWTAuthenticator) principal(r *http.Request, claims *simplejwt.Claims) 
 	)
 	if claims.Family != "" {
 		var fam *RefreshFamily
-		user, fam, err = j.store.UserByRefreshFamily(r.Context(), claims.Family)
+		user, fam, err = j.store.UserByRefreshFamily(ctx, claims.Family)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			return nil, accessTokenError("Token is blacklisted")
@@ -132,7 +157,7 @@ func (j *JWTAuthenticator) principal(r *http.Request, claims *simplejwt.Claims) 
 	} else {
 		// A token minted elsewhere (a Django service sharing the key)
 		// has no family: it cannot be revoked before it expires.
-		user, err = j.auth.cfg.Store.UserByID(r.Context(), claims.UserID)
+		user, err = j.auth.cfg.Store.UserByID(ctx, claims.UserID)
 		if errors.Is(err, ErrNotFound) {
 			return nil, codedAuthError("User not found", "user_not_found")
 		}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -41,10 +42,17 @@ func (s *SessionAuthenticator) Challenge() string { return "" }
 // tampered or invalidated session is anonymous (not handled); a failing
 // store is a 503, never anonymous (see sessionLoadFailed).
 func (s *SessionAuthenticator) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
+	return s.authenticateContext(r.Context(), w, r)
+}
+
+// authenticateContext implements contextAuthenticator. The session store
+// takes the request, so r is given ctx once a session cookie is present.
+func (s *SessionAuthenticator) authenticateContext(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Principal, error) {
 	a := s.auth
 	if _, err := r.Cookie(a.cfg.Session.CookieName); err != nil {
 		return nil, nil
 	}
+	r = requestWithContext(r, ctx)
 	sess, err := a.cfg.Session.Store.Get(r, a.cfg.Session.CookieName)
 	if err != nil {
 		if sessionLoadFailed(err) {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -22,7 +23,12 @@ func (t *TokenAuthenticator) Challenge() string { return "Token" }
 // Authenticate implements Authenticator with DRF's parsing rules and
 // messages: a lone keyword, a key with spaces, non-UTF-8 bytes, an unknown
 // key and an inactive owner each get DRF's text.
-func (t *TokenAuthenticator) Authenticate(_ http.ResponseWriter, r *http.Request) (*Principal, error) {
+func (t *TokenAuthenticator) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
+	return t.authenticateContext(r.Context(), w, r)
+}
+
+// authenticateContext implements contextAuthenticator.
+func (t *TokenAuthenticator) authenticateContext(ctx context.Context, _ http.ResponseWriter, r *http.Request) (*Principal, error) {
 	key, err := parseTokenHeader(r.Header.Get("Authorization"), t.msgs)
 	if err != nil || key == "" {
 		return nil, err
@@ -31,7 +37,7 @@ func (t *TokenAuthenticator) Authenticate(_ http.ResponseWriter, r *http.Request
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}
 	digest := TokenDigest(key)
-	user, tok, err := t.store.UserByToken(r.Context(), digest)
+	user, tok, err := t.store.UserByToken(ctx, digest)
 	if errors.Is(err, ErrNotFound) {
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -45,13 +46,48 @@ type Authenticator interface {
 // Authenticate runs the configured authenticators in order. It returns
 // (nil, nil) for an anonymous request.
 func (a *Auth) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
+	return a.authenticate(r.Context(), w, r)
+}
+
+// contextAuthenticator is an Authenticator whose store calls run under a
+// context given apart from the request. restauth's own authenticators
+// implement it, so that the middleware bounds their store calls with
+// Config.RequestTimeout without copying the request to carry the
+// deadline.
+type contextAuthenticator interface {
+	authenticateContext(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Principal, error)
+}
+
+// authenticate is Authenticate with the store calls under ctx.
+func (a *Auth) authenticate(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Principal, error) {
+	var withCtx *http.Request // r carrying ctx, for an authenticator that needs it
 	for _, au := range a.chain {
-		p, err := au.Authenticate(w, r)
+		var (
+			p   *Principal
+			err error
+		)
+		if ca, ok := au.(contextAuthenticator); ok {
+			p, err = ca.authenticateContext(ctx, w, r)
+		} else {
+			if withCtx == nil {
+				withCtx = requestWithContext(r, ctx)
+			}
+			p, err = au.Authenticate(w, withCtx)
+		}
 		if err != nil || p != nil {
 			return p, err
 		}
 	}
 	return nil, nil
+}
+
+// requestWithContext returns r carrying ctx, copying r only when its
+// context is another one.
+func requestWithContext(r *http.Request, ctx context.Context) *http.Request {
+	if r.Context() == ctx {
+		return r
+	}
+	return r.WithContext(ctx)
 }
 
 // challenge is the WWW-Authenticate value of the first authenticator.

@@ -12,8 +12,9 @@ import (
 
 // jwtService holds what MethodJWT needs once the config is validated.
 type jwtService struct {
-	codec *simplejwt.Codec
-	store RefreshStore
+	codec    *simplejwt.Codec
+	store    RefreshStore
+	verified *verifiedTokens // nil when JWTConfig.VerifiedTokenCache < 0
 }
 
 // newJWTService builds the codec and finds the store's refresh capability.
@@ -29,7 +30,8 @@ func newJWTService(cfg Config) (*jwtService, error) {
 	if !ok {
 		return nil, errors.New("restauth: invalid config: MethodJWT needs a Store that implements RefreshStore")
 	}
-	return &jwtService{codec: codec, store: rs}, nil
+	return &jwtService{codec: codec, store: rs,
+		verified: newVerifiedTokens(cfg.JWT.VerifiedTokenCache, cfg.JWT.Leeway)}, nil
 }
 
 // jwtPair is what a JWT login hands out.

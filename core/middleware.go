@@ -1,9 +1,6 @@
 package core
 
-import (
-	"context"
-	"net/http"
-)
+import "net/http"
 
 // Guard authenticates r with the configured chain for an application route.
 // When required is true, an anonymous request is rejected. On rejection
@@ -48,8 +45,9 @@ func (a *Auth) Authenticated(next http.Handler) http.Handler {
 	})
 }
 
-// authenticateWithin runs Authenticate under Config.RequestTimeout; the
-// application handler that follows keeps the request's own context.
+// authenticateWithin runs Authenticate under Config.RequestTimeout (a
+// lazyDeadline: no timer unless a store waits); the application handler
+// that follows keeps the request's own context.
 // A panic in an authenticator or the stores it calls is answered as a
 // generic 500 instead of breaking the connection.
 func (a *Auth) authenticateWithin(w http.ResponseWriter, r *http.Request) (p *Principal, err error) {
@@ -58,7 +56,7 @@ func (a *Auth) authenticateWithin(w http.ResponseWriter, r *http.Request) (p *Pr
 			p, err = nil, perr
 		}
 	}()
-	ctx, cancel := context.WithTimeout(r.Context(), a.cfg.RequestTimeout)
-	defer cancel()
-	return a.Authenticate(w, r.WithContext(ctx))
+	ctx := withLazyDeadline(r.Context(), a.cfg.RequestTimeout)
+	defer ctx.release()
+	return a.authenticate(ctx, w, r)
 }

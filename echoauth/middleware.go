@@ -7,10 +7,6 @@ import (
 	"github.com/restauth/restauth/core"
 )
 
-// principalKey is the echo.Context key under which the middleware stores
-// the *core.Principal; read it with [Principal] or [User].
-const principalKey = "github.com/restauth/restauth/echoauth.principal"
-
 // MiddlewareConfig configures [Auth.MiddlewareWithConfig].
 type MiddlewareConfig struct {
 	// Skipper selects requests that bypass the middleware entirely (no
@@ -35,8 +31,8 @@ func (a *Auth) Middleware() echo.MiddlewareFunc {
 // required, invalid credentials, a failing store) is answered by core in
 // dj-rest-auth's shape (401 with WWW-Authenticate, 403 or 503) and the
 // middleware returns nil without calling next. On success the principal is
-// stored in the echo.Context (read it with [User] or [Principal]) and in
-// the request's context (core.UserFrom(c.Request().Context())).
+// stored in the request's context: read it with [User] or [Principal], or
+// with core.UserFrom(c.Request().Context()).
 func (a *Auth) MiddlewareWithConfig(cfg MiddlewareConfig) echo.MiddlewareFunc {
 	skipper := cfg.Skipper
 	if skipper == nil {
@@ -48,14 +44,14 @@ func (a *Auth) MiddlewareWithConfig(cfg MiddlewareConfig) echo.MiddlewareFunc {
 			if skipper(c) {
 				return next(c)
 			}
-			r, p, ok := a.core.Guard(c.Response(), c.Request(), required)
+			r, _, ok := a.core.Guard(c.Response(), c.Request(), required)
 			if !ok {
 				return nil // core has written the response
 			}
+			// The principal travels in the request's context only (core
+			// put it there): c.Set would allocate echo's store map on
+			// every request for a second copy of the same pointer.
 			c.SetRequest(r)
-			if p != nil {
-				c.Set(principalKey, p)
-			}
 			return next(c)
 		}
 	}
@@ -65,16 +61,10 @@ func (a *Auth) MiddlewareWithConfig(cfg MiddlewareConfig) echo.MiddlewareFunc {
 // and the credential that was used), or false for an anonymous request or
 // a route without the middleware.
 func Principal(c echo.Context) (*core.Principal, bool) {
-	if c == nil {
+	if c == nil || c.Request() == nil {
 		return nil, false
 	}
-	if p, ok := c.Get(principalKey).(*core.Principal); ok && p != nil {
-		return p, true
-	}
-	if r := c.Request(); r != nil {
-		return core.PrincipalFrom(r.Context())
-	}
-	return nil, false
+	return core.PrincipalFrom(c.Request().Context())
 }
 
 // User returns the authenticated user of the request, or false when the

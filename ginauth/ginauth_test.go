@@ -195,18 +195,22 @@ func TestNewAndMount(t *testing.T) {
 	}
 	r := gin.New()
 	a.Mount(r)
-	var fromRequest string
+	var fromRequest, fromCopy string
 	r.GET("/me", a.RequireUser(), func(c *gin.Context) {
 		if u, ok := core.UserFrom(c.Request.Context()); ok {
 			fromRequest = u.Username
+		}
+		// gin's documented way to hand the context to a goroutine.
+		if u, ok := ginauth.User(c.Copy()); ok {
+			fromCopy = u.Username
 		}
 		p, _ := ginauth.Principal(c)
 		c.String(http.StatusOK, string(p.Method))
 	})
 	key := loginKey(t, r, ca, "/api/auth/")
 	w := serve(r, http.MethodGet, "/me", "", "Authorization", "Token "+key)
-	if w.Code != http.StatusOK || w.Body.String() != string(core.MethodToken) || fromRequest != "alice" {
-		t.Errorf("GET /me: %d %q, user in request context %q", w.Code, w.Body, fromRequest)
+	if w.Code != http.StatusOK || w.Body.String() != string(core.MethodToken) || fromRequest != "alice" || fromCopy != "alice" {
+		t.Errorf("GET /me: %d %q, user in request context %q, in c.Copy() %q", w.Code, w.Body, fromRequest, fromCopy)
 	}
 }
 

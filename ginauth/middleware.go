@@ -6,11 +6,6 @@ import (
 	"github.com/restauth/restauth/core"
 )
 
-// principalKey is the gin.Context key under which the middleware stores the
-// *core.Principal. It is unexported so that only [Principal] and [User]
-// read it.
-type principalKey struct{}
-
 // RequireUser returns middleware that lets only authenticated requests
 // through. Anonymous requests and invalid credentials are answered by core
 // in dj-rest-auth's shape (401 with WWW-Authenticate, or 403, depending on
@@ -28,35 +23,29 @@ func (a *Auth) Authenticate() gin.HandlerFunc { return a.guard(false) }
 // guard adapts core.Guard to Gin.
 func (a *Auth) guard(required bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		r, p, ok := a.core.Guard(c.Writer, c.Request, required)
+		r, _, ok := a.core.Guard(c.Writer, c.Request, required)
 		if !ok {
 			c.Abort() // core has written the response
 			return
 		}
+		// The principal travels in the request's context only (core put
+		// it there): c.Set would allocate gin's Keys map on every request
+		// for a second copy of the same pointer.
 		c.Request = r
-		if p != nil {
-			c.Set(principalKey{}, p)
-		}
 		c.Next()
 	}
 }
 
 // Principal returns the caller authenticated by [Auth.RequireUser] or
 // [Auth.Authenticate] (the user and the credential that was used), or
-// false for an anonymous request or a route without the middleware.
+// false for an anonymous request or a route without the middleware. It
+// reads c.Request's context, where the middleware stored it, so it also
+// works on a c.Copy() handed to a goroutine.
 func Principal(c *gin.Context) (*core.Principal, bool) {
-	if c == nil {
+	if c == nil || c.Request == nil {
 		return nil, false
 	}
-	if v, ok := c.Get(principalKey{}); ok {
-		if p, ok := v.(*core.Principal); ok && p != nil {
-			return p, true
-		}
-	}
-	if c.Request != nil {
-		return core.PrincipalFrom(c.Request.Context())
-	}
-	return nil, false
+	return core.PrincipalFrom(c.Request.Context())
 }
 
 // User returns the authenticated user of the request, or false when the

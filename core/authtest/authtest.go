@@ -65,6 +65,7 @@ func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) co
 		{"JWTTokenEndpoints", s.testJWTTokenEndpoints},
 		{"JWTLogout", s.testJWTLogout},
 		{"JWTInterop", s.testJWTInterop},
+		{"JWTVerifiedCache", s.testJWTVerifiedCache},
 		{"Throttling", s.testThrottling},
 		{"Sessions", s.testSessions},
 		{"LoginCSRF", s.testLoginCSRF},

@@ -86,3 +86,26 @@ func TestQuantileAndMedian(t *testing.T) {
 		t.Errorf("median of even count = %v, want 2 (integer mean of 2 and 3)", m)
 	}
 }
+
+// TestPairedRatio checks that ratios are taken round by round: a row
+// twice as fast as its baseline in every round is 2× even when the
+// machine halved both between rounds.
+func TestPairedRatio(t *testing.T) {
+	rowOf := func(rates ...int) *row {
+		r := &row{}
+		for _, n := range rates {
+			r.measures = append(r.measures, measure{res: loadResult{latencies: make([]time.Duration, n), elapsed: time.Second}})
+		}
+		return r
+	}
+	x, ok := pairedRatio(rowOf(200, 100, 210), rowOf(100, 50, 100), true)
+	if !ok || x.median != 2 || x.lo != 2 || x.hi != 2.1 || x.rounds != 3 {
+		t.Errorf("pairedRatio = %+v, %v; want median 2, range 2–2.1 over 3 rounds", x, ok)
+	}
+	if _, ok := pairedRatio(rowOf(1), nil, false); ok {
+		t.Error("a missing baseline gave a ratio")
+	}
+	if _, ok := pairedRatio(rowOf(1), rowOf(0), true); ok {
+		t.Error("a baseline that answered nothing gave a ratio")
+	}
+}

@@ -67,6 +67,33 @@ func (r *row) summary() summary {
 	return s
 }
 
+// pairRatio is a row's throughput over its baseline's: the median of the
+// per-round ratios, and their range.
+type pairRatio struct {
+	median, lo, hi float64
+	rounds         int
+}
+
+// pairedRatio divides r's throughput by b's round by round: the two were
+// measured one shortly after the other in each round, so a slow drift of
+// the machine (another process, frequency, the page cache) moves both
+// and cancels out, which a ratio of the two medians does not guarantee.
+func pairedRatio(r, b *row, ok bool) (pairRatio, bool) {
+	if !ok || b == nil {
+		return pairRatio{}, false
+	}
+	var xs []float64
+	for i := 0; i < len(r.measures) && i < len(b.measures); i++ {
+		if br := b.measures[i].res.rate(); br > 0 {
+			xs = append(xs, r.measures[i].res.rate()/br)
+		}
+	}
+	if len(xs) == 0 {
+		return pairRatio{}, false
+	}
+	return pairRatio{median: median(xs), lo: slices.Min(xs), hi: slices.Max(xs), rounds: len(xs)}, true
+}
+
 // verdict is one target's outcome.
 type verdict struct {
 	target, measured, result string
@@ -111,9 +138,11 @@ func (h *harness) report(goVersion string) {
 		h.cfg.conns, h.cfg.warmup, h.cfg.duration, h.cfg.rounds, h.cfg.maxRequests)
 
 	sums := map[string]summary{}
+	byName := map[string]*row{}
 	for _, r := range h.rows {
 		if r.skipped == "" {
 			sums[r.sc.name] = r.summary()
+			byName[r.sc.name] = r
 		}
 	}
 	var verdicts []verdict
@@ -128,20 +157,45 @@ func (h *harness) report(goVersion string) {
 		}
 		s := sums[r.sc.name]
 		ratio := ""
-		if b, ok := sums[r.sc.baseline]; ok && b.rate > 0 {
-			x := s.rate / b.rate
-			ratio = fmt.Sprintf("%.2f× %s", x, r.sc.baseline)
-			if b.srvCPU > 0 && s.srvCPU > 0 {
-				ratio += fmt.Sprintf(" (CPU %.2f×)", float64(b.srvCPU)/float64(s.srvCPU))
+		for _, base := range []string{r.sc.baseline, r.sc.sameRequest} {
+			b, ok := byName[base]
+			x, ok := pairedRatio(r, b, ok)
+			if !ok {
+				if r.sc.target > 0 && base != "" {
+					verdicts = append(verdicts, verdict{fmt.Sprintf("%s ≥ %.2f× %s", r.sc.name, r.sc.target, base), "-", "SKIPPED"})
+				}
+				continue
 			}
+			if ratio != "" {
+				ratio += "; "
+			}
+			ratio += fmt.Sprintf("%.2f× %s", x.median, base)
+			if x.rounds > 1 {
+				ratio += fmt.Sprintf(" (rounds %.2f–%.2f", x.lo, x.hi)
+			} else {
+				ratio += " ("
+			}
+			if bs := sums[base]; bs.srvCPU > 0 && s.srvCPU > 0 {
+				if x.rounds > 1 {
+					ratio += ", "
+				}
+				ratio += fmt.Sprintf("CPU %.2f×", float64(bs.srvCPU)/float64(s.srvCPU))
+			}
+			ratio += ")"
+			ratio = strings.TrimSuffix(ratio, " ()")
 			if r.sc.target > 0 {
 				res := "PASS"
-				if x < r.sc.target {
+				if x.median < r.sc.target {
 					res = "FAIL"
 				}
-				verdicts = append(verdicts, verdict{fmt.Sprintf("%s ≥ %.2f× %s", r.sc.name, r.sc.target, r.sc.baseline), fmt.Sprintf("%.2f×", x), res})
+				measured := fmt.Sprintf("%.2f×", x.median)
+				if x.rounds > 1 {
+					measured += fmt.Sprintf(" (rounds %.2f–%.2f)", x.lo, x.hi)
+				}
+				verdicts = append(verdicts, verdict{fmt.Sprintf("%s ≥ %.2f× %s", r.sc.name, r.sc.target, base), measured, res})
 			}
-		} else if r.sc.note != "" {
+		}
+		if ratio == "" {
 			ratio = r.sc.note
 		}
 		errs := fmt.Sprint(s.errors)

@@ -149,6 +149,8 @@ func (h *harness) runGets(ctx context.Context) {
 		h.rows = append(h.rows, r)
 		if h.server(ctx, sc.server, sc.auth) == nil {
 			r.skipped = h.failures[sc.server]
+		} else if sc.credentialOf != "" && h.server(ctx, sc.credentialOf, true) == nil {
+			r.skipped = h.failures[sc.credentialOf]
 		}
 	}
 	for round := 1; round <= h.cfg.rounds && ctx.Err() == nil; round++ {
@@ -169,6 +171,8 @@ func (h *harness) measureGet(ctx context.Context, sc scenario) measure {
 	c := h.servers[sc.server]
 	var headers []string
 	if cred, ok := h.creds[sc.server]; ok && sc.auth {
+		headers = []string{cred.Header, cred.Value}
+	} else if cred, ok := h.creds[sc.credentialOf]; ok {
 		headers = []string{cred.Header, cred.Value}
 	}
 	var m measure
