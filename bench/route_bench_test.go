@@ -10,6 +10,7 @@ import (
 // routeModes are the authentication set-ups of the protected app route.
 var routeModes = []fixture.Spec{
 	{Mode: fixture.ModeJWT, JWTAlg: "HS256"},
+	{Mode: fixture.ModeJWT, JWTAlg: "HS256", NoTokenCache: true},
 	{Mode: fixture.ModeJWT, JWTAlg: "HS256", Cookie: true},
 	{Mode: fixture.ModeJWT, JWTAlg: "EdDSA"},
 	{Mode: fixture.ModeJWT, JWTAlg: "EdDSA", Cookie: true},
