@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -190,5 +191,26 @@ func TestLazyDeadlineAllocations(t *testing.T) {
 	})
 	if n > 1 {
 		t.Fatalf("%v allocations per unwaited deadline, want at most 1", n)
+	}
+}
+
+// TestLazyDeadlineDerivingStartsNoGoroutine: a context derived from an
+// unarmed lazyDeadline registers with the armed deadline context, as with
+// a standard parent; the context package's fallback for unknown parents
+// would start one goroutine per child.
+func TestLazyDeadlineDerivingStartsNoGoroutine(t *testing.T) {
+	const children = 100
+	before := runtime.NumGoroutine()
+	var cancels []context.CancelFunc
+	for range children {
+		_, cancel := context.WithCancel(withLazyDeadline(context.Background(), time.Hour))
+		cancels = append(cancels, cancel)
+	}
+	after := runtime.NumGoroutine()
+	for _, cancel := range cancels {
+		cancel()
+	}
+	if after-before >= children/2 {
+		t.Fatalf("%d goroutines for %d derived contexts", after-before, children)
 	}
 }
