@@ -10,6 +10,7 @@ require (
 	github.com/restauth/restauth/echoauth v0.0.0
 	github.com/restauth/restauth/ginauth v0.0.0
 	github.com/restauth/restauth/sqlstore v0.0.0
+	golang.org/x/sys v0.50.0
 )
 
 require (
@@ -57,7 +58,6 @@ require (
 	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect

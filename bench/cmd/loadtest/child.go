@@ -36,6 +36,7 @@ type childOptions struct {
 	maxLife      time.Duration // -serve-max
 	readyTimeout time.Duration // how long to wait for it to listen
 	cpuProfile   string        // file for a CPU profile of its whole life, or ""
+	cpus         []int         // CPUs it pins itself to (-serve-cpus), or nil
 }
 
 // startChild execs the server name and waits until it listens.
@@ -48,6 +49,9 @@ func startChild(ctx context.Context, name string, o childOptions) (*child, error
 	args := []string{"-serve=" + name, "-serve-max=" + o.maxLife.String()}
 	if o.cpuProfile != "" {
 		args = append(args, "-serve-cpuprofile="+o.cpuProfile)
+	}
+	if len(o.cpus) > 0 {
+		args = append(args, "-serve-cpus="+formatCPUs(o.cpus))
 	}
 	c.cmd = exec.Command(exe, args...)
 	c.cmd.SysProcAttr = childAttr()

@@ -109,3 +109,22 @@ func TestPairedRatio(t *testing.T) {
 		t.Error("a baseline that answered nothing gave a ratio")
 	}
 }
+
+// TestCPUSplit checks -pin's division of the machine and the
+// -serve-cpus round trip.
+func TestCPUSplit(t *testing.T) {
+	all, gen, srv := cpuSplit(4)
+	if len(all) != 4 || len(gen) != 1 || gen[0] != 0 || len(srv) != 3 || srv[0] != 1 {
+		t.Errorf("cpuSplit(4) = %v, %v, %v", all, gen, srv)
+	}
+	if _, gen, srv := cpuSplit(1); len(gen) != 1 || len(srv) != 1 {
+		t.Errorf("cpuSplit(1) = %v, %v; want both on CPU 0", gen, srv)
+	}
+	got, err := parseCPUs(formatCPUs([]int{1, 2, 3}))
+	if err != nil || len(got) != 3 || got[2] != 3 {
+		t.Errorf("parseCPUs round trip = %v, %v", got, err)
+	}
+	if _, err := parseCPUs("1,x"); err == nil {
+		t.Error("parseCPUs accepted a non-number")
+	}
+}

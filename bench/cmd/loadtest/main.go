@@ -59,11 +59,12 @@ func main() {
 func run(args []string) error {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	var (
-		cfg      config
-		pattern  string
-		serveArg string
-		serveCPU string
-		list     bool
+		cfg       config
+		pattern   string
+		serveArg  string
+		serveCPU  string
+		serveCPUs string
+		list      bool
 	)
 	fs.DurationVar(&cfg.duration, "duration", 5*time.Second, "measured time per row, per flood, and per round of the login series")
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "warm-up per row, not measured")
@@ -79,6 +80,9 @@ func run(args []string) error {
 	fs.StringVar(&serveArg, "serve", "", "internal: serve the named app (a child process of the harness)")
 	fs.DurationVar(&cfg.serveMax, "serve-max", 30*time.Minute, "internal: a server's maximum lifetime")
 	fs.StringVar(&serveCPU, "serve-cpuprofile", "", "internal: the server's CPU profile file")
+	fs.StringVar(&serveCPUs, "serve-cpus", "", "internal: the CPUs the server pins itself to")
+	fs.BoolVar(&cfg.pin, "pin", pinSupported() && runtime.NumCPU() >= 2,
+		"while the GET rows run, pin the load generator to CPU 0 and their servers to the other CPUs, so that the two do not take each other's time slices (Linux, 2+ CPUs)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: go run ./cmd/loadtest [flags]\n\nMeasures restauth under load against separate server processes on 127.0.0.1.\n\n")
 		fs.PrintDefaults()
@@ -90,6 +94,15 @@ func run(args []string) error {
 		return err
 	}
 	if serveArg != "" {
+		if serveCPUs != "" {
+			cpus, err := parseCPUs(serveCPUs)
+			if err != nil {
+				return err
+			}
+			if err := pinProcess(cpus); err != nil {
+				return err
+			}
+		}
 		return serve(serveArg, cfg.serveMax, serveCPU)
 	}
 	if list {

@@ -136,6 +136,10 @@ func (h *harness) report(goVersion string) {
 	fmt.Fprintf(w, "machine: %d CPUs (%s), GOMAXPROCS %d, %s %s/%s\n\n", runtime.NumCPU(), cpuModel(), runtime.GOMAXPROCS(0), goVersion, runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "load: %d keep-alive connections, %v warm-up + %v measured per row, %d round(s) (medians), at most %d requests per phase; servers are separate processes on 127.0.0.1\n\n",
 		h.cfg.conns, h.cfg.warmup, h.cfg.duration, h.cfg.rounds, h.cfg.maxRequests)
+	if h.cfg.pin {
+		_, gen, srv := cpuSplit(runtime.NumCPU())
+		fmt.Fprintf(w, "pinning: during the GET rows the load generator runs on CPU %s and their servers on CPU %s (-pin=false to share every CPU); the login rows and the flood use every CPU\n\n", formatCPUs(gen), formatCPUs(srv))
+	}
 
 	sums := map[string]summary{}
 	byName := map[string]*row{}
@@ -188,7 +192,7 @@ func (h *harness) report(goVersion string) {
 				if x.median < r.sc.target {
 					res = "FAIL"
 				}
-				measured := fmt.Sprintf("%.2f×", x.median)
+				measured := fmt.Sprintf("%.3f×", x.median)
 				if x.rounds > 1 {
 					measured += fmt.Sprintf(" (rounds %.2f–%.2f)", x.lo, x.hi)
 				}

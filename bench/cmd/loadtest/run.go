@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"time"
 
 	"github.com/restauth/restauth/bench/internal/fixture"
@@ -24,9 +25,12 @@ type config struct {
 	floodReaders int
 	run          *regexp.Regexp
 	serveMax     time.Duration
-	profileDir   string    // CPU profiles of the servers, or ""
-	out          io.Writer // the report
-	progress     io.Writer // progress lines
+	profileDir   string // CPU profiles of the servers, or ""
+	// pin puts the load generator on CPU 0 and the servers of the GET
+	// rows on the others while the GET rows run (see -pin).
+	pin      bool
+	out      io.Writer // the report
+	progress io.Writer // progress lines
 }
 
 // measure is one measured phase of a GET scenario.
@@ -72,12 +76,15 @@ type harness struct {
 	floods       []floodResult
 	floodSkipped string
 	floodRuns    int
+	// serverCPUs are the CPUs servers started now pin themselves to (nil:
+	// those they inherit).
+	serverCPUs []int
 }
 
 // childOptions are the start options of a server; profile names its CPU
 // profile file (with -profile).
 func (h *harness) childOptions(profile string) childOptions {
-	o := childOptions{maxLife: h.cfg.serveMax, readyTimeout: time.Minute}
+	o := childOptions{maxLife: h.cfg.serveMax, readyTimeout: time.Minute, cpus: h.serverCPUs}
 	if h.cfg.profileDir != "" {
 		o.cpuProfile = filepath.Join(h.cfg.profileDir, profile+".cpu.pprof")
 	}
@@ -141,6 +148,18 @@ func (h *harness) server(ctx context.Context, name string, auth bool) *child {
 // runGets runs the selected GET scenarios, round after round, so that a
 // disturbance of the machine spreads over all rows instead of one.
 func (h *harness) runGets(ctx context.Context) {
+	if h.cfg.pin {
+		all, gen, servers := cpuSplit(runtime.NumCPU())
+		if err := pinProcess(gen); err != nil {
+			h.logf("loadtest: not pinning: %v", err)
+		} else {
+			h.serverCPUs = servers
+			defer func() {
+				h.serverCPUs = nil
+				_ = pinProcess(all) // the login rows and the flood share every CPU
+			}()
+		}
+	}
 	for _, sc := range getScenarios {
 		if !h.selected(sc.name) {
 			continue
