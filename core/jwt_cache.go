@@ -96,12 +96,13 @@ func (v *verifiedTokens) add(token string, claims *simplejwt.Claims, now time.Ti
 }
 
 // put stores e in the recent generation, turning generations over when
-// it is full.
+// it is full. The new generation's map is not sized up front: a large
+// configured limit must not allocate its whole size at once.
 func (v *verifiedTokens) put(h uint64, e *verifiedToken) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if len(v.recent) >= v.limit {
-		v.older, v.recent = v.recent, make(map[uint64]*verifiedToken, v.limit)
+		v.older, v.recent = v.recent, make(map[uint64]*verifiedToken)
 	}
 	v.recent[h] = e
 }
