@@ -103,34 +103,33 @@ func TestLazyDeadlineKeepsTheEarlierParentDeadline(t *testing.T) {
 	}
 }
 
+// wantEnded checks that ctx's Done is closed and Err is want.
+func wantEnded(t *testing.T, ctx context.Context, want error) {
+	t.Helper()
+	select {
+	case <-ctx.Done():
+	default:
+		t.Fatal("Done is open")
+	}
+	if !errors.Is(ctx.Err(), want) {
+		t.Fatalf("Err = %v, want %v", ctx.Err(), want)
+	}
+}
+
 func TestLazyDeadlineRelease(t *testing.T) {
 	t.Run("unarmed", func(t *testing.T) {
 		ctx := withLazyDeadline(context.Background(), time.Hour)
 		ctx.release()
 		if !errors.Is(ctx.Err(), context.Canceled) {
-			t.Fatalf("Err after release = %v", ctx.Err())
+			t.Fatalf("Err after release, before Done = %v", ctx.Err())
 		}
-		select {
-		case <-ctx.Done():
-		default:
-			t.Fatal("Done is open after release")
-		}
-		if !errors.Is(ctx.Err(), context.Canceled) {
-			t.Fatalf("Err after release and Done = %v", ctx.Err())
-		}
+		wantEnded(t, ctx, context.Canceled)
 	})
 	t.Run("armed", func(t *testing.T) {
 		ctx := withLazyDeadline(context.Background(), time.Hour)
-		done := ctx.Done()
+		_ = ctx.Done()
 		ctx.release()
-		select {
-		case <-done:
-		default:
-			t.Fatal("Done is open after release")
-		}
-		if !errors.Is(ctx.Err(), context.Canceled) {
-			t.Fatalf("Err = %v", ctx.Err())
-		}
+		wantEnded(t, ctx, context.Canceled)
 	})
 	t.Run("after the deadline, armed", func(t *testing.T) {
 		ctx := withLazyDeadline(context.Background(), time.Millisecond)
