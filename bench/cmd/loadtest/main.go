@@ -16,7 +16,10 @@
 // connections busy (closed loop) for a -warmup and then for -duration, at
 // most -max-requests requests per phase, and prints a Markdown table of
 // requests/s, p50, p99, server and generator CPU per request and the
-// ratio to the row's baseline. Then come a login-latency series (one
+// ratio to the row's baseline (the median of per-round ratios). With -pin
+// (the default on Linux with 2+ CPUs) the generator runs on CPU 0 and the
+// GET rows' servers on the other CPUs, so those ratios are server-only.
+// Then come a login-latency series (one
 // connection, each login followed by one password check timed inside the
 // same server, for -rounds × -duration), a login flood per round (-flood
 // connections logging in at production cost while -flood-readers read
