@@ -23,7 +23,8 @@ import (
 // whose children it registers as its own, so no goroutine is started to
 // propagate cancellation. Until then Err compares the clock with the
 // deadline itself, so a store that only polls Err still sees the
-// deadline pass.
+// deadline pass (context.Cause, which looks for a standard cancelable
+// context, reports the deadline only once the timer is armed).
 type lazyDeadline struct {
 	parent   context.Context
 	deadline time.Time // the earlier of the parent's and our own
