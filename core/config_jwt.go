@@ -113,7 +113,8 @@ type JWTConfig struct {
 	// expires; its login and user are still read from the store on every
 	// request, so revocation is unaffected. It halves the middleware's
 	// cost for clients that reuse their access token, which is every
-	// client. Default 10000 (a few MiB at most); negative turns it off.
+	// client. Tokens over 1 KiB are not remembered. Default 10000 (a few
+	// MiB of memory at most); negative turns it off.
 	VerifiedTokenCache int
 }
 

@@ -86,8 +86,17 @@ func (v *verifiedTokens) get(token string, now time.Time) *simplejwt.Claims {
 	return e.claims
 }
 
+// maxCachedToken is the longest token remembered. restauth's tokens are
+// about 300 bytes; a longer one (many custom claims) is verified every
+// time, which bounds an entry, and the cache, whatever tokens an
+// application mints: 2 × limit entries of at most a few KiB.
+const maxCachedToken = 1024
+
 // add remembers that token verified at now with claims.
 func (v *verifiedTokens) add(token string, claims *simplejwt.Claims, now time.Time) {
+	if len(token) > maxCachedToken {
+		return
+	}
 	// The token may be a slice of a whole Cookie header: keep only its
 	// own bytes.
 	e := &verifiedToken{token: strings.Clone(token), claims: claims, verifiedAt: now,

@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"hash/maphash"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,6 +58,20 @@ func TestVerifiedTokensConfirmsTheWholeToken(t *testing.T) {
 	v.recent[maphash.String(v.seed, forged)] = v.recent[maphash.String(v.seed, "genuine.token.sig")]
 	if got := v.get(forged, cacheNow); got != nil {
 		t.Fatalf("a token sharing an entry's hash got its claims: %+v", got)
+	}
+}
+
+func TestVerifiedTokensSkipsLongTokens(t *testing.T) {
+	v := newVerifiedTokens(10, 0)
+	long := strings.Repeat("a", maxCachedToken+1)
+	v.add(long, cacheClaims(1), cacheNow)
+	if len(v.recent) != 0 || v.get(long, cacheNow) != nil {
+		t.Fatal("a token over maxCachedToken was remembered")
+	}
+	fits := strings.Repeat("a", maxCachedToken)
+	v.add(fits, cacheClaims(1), cacheNow)
+	if v.get(fits, cacheNow) == nil {
+		t.Fatal("a token of maxCachedToken bytes was not remembered")
 	}
 }
 
