@@ -1,0 +1,57 @@
+// The race detector changes allocation counts.
+
+//go:build !race
+
+package bench
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/restauth/restauth/bench/internal/fixture"
+)
+
+// guardAllocBudget is what core's Guard may allocate for one request
+// in each mode on memstore, the request copy that carries the user to
+// the handler included (the caller's own copy of the test request is
+// not counted). They are today's counts: allocation counts do not move
+// with the machine's load, so a change that adds one per request fails
+// here instead of going unnoticed in a benchmark table. Raise a budget
+// only with a reason.
+var guardAllocBudget = []struct {
+	spec   fixture.Spec
+	allocs float64
+}{
+	{fixture.Spec{Mode: fixture.ModeJWT}, 6},                      // verified-token cache hit, family + user read
+	{fixture.Spec{Mode: fixture.ModeJWT, Stateless: true}, 5},     // no store read
+	{fixture.Spec{Mode: fixture.ModeJWT, Cookie: true}, 8},        // + net/http's cookie parsing
+	{fixture.Spec{Mode: fixture.ModeJWT, NoTokenCache: true}, 13}, // full verification
+	{fixture.Spec{Mode: fixture.ModeToken}, 9},                    // digest + token/user read
+}
+
+// TestGuardAllocations pins the per-request allocations of the middleware.
+func TestGuardAllocations(t *testing.T) {
+	for _, b := range guardAllocBudget {
+		s := b.spec
+		s.Framework, s.Store = fixture.Gin, fixture.Mem
+		t.Run(s.String(), func(t *testing.T) {
+			app := build(t, s)
+			r := authedGET(fixture.HelloPath, login(t, app))
+			w := &nopWriter{h: http.Header{}}
+			copies := make([]*http.Request, 0, 128)
+			for range cap(copies) {
+				copies = append(copies, fresh(r))
+			}
+			i := 0
+			got := testing.AllocsPerRun(100, func() {
+				if _, _, ok := app.Auth.Guard(w, copies[i], true); !ok {
+					t.Fatal("guard rejected the request")
+				}
+				i++
+			})
+			if got > b.allocs {
+				t.Errorf("Guard allocates %v times per request, budget %v", got, b.allocs)
+			}
+		})
+	}
+}
