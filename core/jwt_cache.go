@@ -122,14 +122,13 @@ func equalConstantTime(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	var diff byte
+	var diff uint64
 	i := 0
 	for ; i+8 <= len(a); i += 8 {
-		diff |= a[i] ^ b[i] | a[i+1] ^ b[i+1] | a[i+2] ^ b[i+2] | a[i+3] ^ b[i+3] |
-			a[i+4] ^ b[i+4] | a[i+5] ^ b[i+5] | a[i+6] ^ b[i+6] | a[i+7] ^ b[i+7]
+		diff |= load64(a, i) ^ load64(b, i)
 	}
 	for ; i < len(a); i++ {
-		diff |= a[i] ^ b[i]
+		diff |= uint64(a[i] ^ b[i])
 	}
 	return diff == 0
 }
