@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/restauth/restauth/core"
@@ -16,22 +15,12 @@ func (s *Store) CreateLoginToken(ctx context.Context, t *core.Token, at time.Tim
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := core.CheckText(core.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.users[t.UserID]
-	if !ok {
-		return fmt.Errorf("memstore: token owner %d: %w", t.UserID, core.ErrNotFound)
+	u, err := s.insertTokenLocked(t)
+	if err != nil {
+		return err
 	}
-	if _, dup := s.tokens[t.Digest]; dup {
-		return core.ErrTokenExists
-	}
-	stored := *t
-	stored.Created = storedTime(t.Created)
-	stored.Expires = storedTime(t.Expires)
-	s.tokens[t.Digest] = &stored
 	u.LastLogin = storedTime(at)
 	return nil
 }

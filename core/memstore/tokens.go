@@ -13,22 +13,30 @@ func (s *Store) CreateToken(ctx context.Context, t *core.Token) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := core.CheckText(core.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.users[t.UserID]; !ok {
-		return fmt.Errorf("memstore: token owner %d: %w", t.UserID, core.ErrNotFound)
+	_, err := s.insertTokenLocked(t)
+	return err
+}
+
+// insertTokenLocked validates t and stores a copy, returning its owner.
+// The caller holds s.mu for writing.
+func (s *Store) insertTokenLocked(t *core.Token) (*core.User, error) {
+	if err := core.CheckText(core.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
+		return nil, err
+	}
+	u, ok := s.users[t.UserID]
+	if !ok {
+		return nil, fmt.Errorf("memstore: token owner %d: %w", t.UserID, core.ErrNotFound)
 	}
 	if _, dup := s.tokens[t.Digest]; dup {
-		return core.ErrTokenExists
+		return nil, core.ErrTokenExists
 	}
 	stored := *t
 	stored.Created = storedTime(t.Created)
 	stored.Expires = storedTime(t.Expires)
 	s.tokens[t.Digest] = &stored
-	return nil
+	return u, nil
 }
 
 // UserByToken implements core.TokenStore.
