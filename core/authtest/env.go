@@ -119,6 +119,19 @@ func (e *env) createUser(t *testing.T, nu core.NewUser) *core.User {
 	return u
 }
 
+// createLoginCast creates the login groups' users: alice (active), carol
+// (inactive) and dave (no usable password).
+func (e *env) createLoginCast(t *testing.T) {
+	t.Helper()
+	e.createUser(t, newUser("alice"))
+	inactive := newUser("carol")
+	inactive.Inactive = true
+	e.createUser(t, inactive)
+	unusable := newUser("dave")
+	unusable.Password = ""
+	e.createUser(t, unusable)
+}
+
 // login logs in with username and password and returns the token key.
 func (e *env) login(t *testing.T, username, pw string) string {
 	t.Helper()

@@ -12,13 +12,7 @@ import (
 // attempt whatever the outcome, and an upgrade of legacy hashes.
 func (s *suite) testLoginHashing(t *testing.T) {
 	e := s.newEnv(t)
-	e.createUser(t, newUser("alice"))
-	inactive := newUser("carol")
-	inactive.Inactive = true
-	e.createUser(t, inactive)
-	unusable := newUser("dave")
-	unusable.Password = ""
-	e.createUser(t, unusable)
+	e.createLoginCast(t)
 
 	t.Run("one hash per attempt", func(t *testing.T) {
 		for _, tc := range []struct {

@@ -47,13 +47,7 @@ func (s *suite) loginFailuresAlike(t *testing.T) {
 	} {
 		t.Run(mode.name, func(t *testing.T) {
 			e := s.newEnv(t, mode.opt)
-			e.createUser(t, newUser("alice"))
-			inactive := newUser("carol")
-			inactive.Inactive = true
-			e.createUser(t, inactive)
-			unusable := newUser("dave")
-			unusable.Password = ""
-			e.createUser(t, unusable)
+			e.createLoginCast(t)
 			for _, field := range []string{"username", "email"} {
 				id := func(name string) string {
 					if field == "email" {

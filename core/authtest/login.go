@@ -16,14 +16,8 @@ import (
 // accepts, and the token it issues.
 func (s *suite) testLogin(t *testing.T) {
 	e := s.newEnv(t)
-	e.createUser(t, newUser("alice"))
+	e.createLoginCast(t)
 	e.createUser(t, newUser("bob"))
-	inactive := newUser("carol")
-	inactive.Inactive = true
-	e.createUser(t, inactive)
-	unusable := newUser("dave")
-	unusable.Password = ""
-	e.createUser(t, unusable)
 	login := e.path("login/")
 	const invalidCredentials = `{"non_field_errors":["Unable to log in with provided credentials."]}`
 
