@@ -21,6 +21,8 @@ type Auth struct {
 	proxies  []netip.Prefix // Throttle.TrustedProxies, parsed
 	// sessionKey keys the session auth hash (derived once, not per request).
 	sessionKey [32]byte
+	// devices issues and checks device cookies; nil when they are off.
+	devices *deviceCookies
 	// throttleFallback counts in process while Throttle.Store fails; shared
 	// with WithMethods views.
 	throttleFallback *throttleFallback
@@ -43,6 +45,7 @@ func New(cfg Config) (*Auth, error) {
 	a := &Auth{cfg: cfg, msgs: NewMessages(cfg.Messages), throttleFallback: &throttleFallback{}}
 	a.proxies, _ = cfg.Throttle.trustedProxies() // validated above
 	a.sessionKey = sessionHashKey(cfg.SecretKey)
+	a.devices = newDeviceCookies(cfg)
 	a.mailer = cfg.Accounts.Mailer
 	if a.mailer != nil && !cfg.Accounts.SynchronousMail {
 		a.mailQueue = mail.NewQueue(a.mailer, mail.WithLogger(cfg.Logger))

@@ -119,9 +119,16 @@ func (a *Auth) sessionOptions() *sessions.Options {
 // startSession logs user in with a brand-new session: any session the
 // request carried is deleted first and the new one gets a fresh ID, so a
 // planted or pre-login session ID never becomes authenticated (fixation).
+// Login and registration, which call it, ignore the credentials they are
+// sent; a forged cross-site call is refused by their origin check
+// (anonymousCSRF) before anything changes.
 func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, user *User) error {
 	store, name := a.cfg.Session.Store, a.cfg.Session.CookieName
-	if err := a.endSession(w, r); err != nil {
+	old, err := a.loadSession(r)
+	if err != nil {
+		return err
+	}
+	if err := a.endSession(w, r, old); err != nil {
 		return err
 	}
 	sess, err := store.New(r, name)
@@ -143,25 +150,37 @@ func (a *Auth) startSession(w http.ResponseWriter, r *http.Request, user *User) 
 	return nil
 }
 
-// endSession deletes the session the request carries, if any, and always
-// expires the session cookie (dj-rest-auth's logout does).
-func (a *Auth) endSession(w http.ResponseWriter, r *http.Request) error {
+// loadSession returns the live session the request's session cookie
+// names, or nil when there is none (no cookie, an unknown, expired or
+// undecodable one). A failing store is an error (503).
+func (a *Auth) loadSession(r *http.Request) (*sessions.Session, error) {
 	store, name := a.cfg.Session.Store, a.cfg.Session.CookieName
-	if _, err := r.Cookie(name); err == nil {
-		sess, err := store.Get(r, name)
-		if sessionLoadFailed(err) {
+	if _, err := r.Cookie(name); err != nil {
+		return nil, nil
+	}
+	sess, err := store.Get(r, name)
+	if sessionLoadFailed(err) {
+		return nil, unavailable(err)
+	}
+	if err != nil || sess.IsNew {
+		return nil, nil
+	}
+	return sess, nil
+}
+
+// endSession deletes sess, the request's session as loadSession found it
+// (nil: none), and always expires the session cookie (dj-rest-auth's
+// logout does).
+func (a *Auth) endSession(w http.ResponseWriter, r *http.Request, sess *sessions.Session) error {
+	if sess != nil {
+		sess.Options = a.sessionOptions()
+		sess.Options.MaxAge = -1
+		if err := a.cfg.Session.Store.Save(r, w, sess); err != nil && !errors.Is(err, ErrNotFound) {
 			return unavailable(err)
 		}
-		if err == nil && !sess.IsNew {
-			sess.Options = a.sessionOptions()
-			sess.Options.MaxAge = -1
-			if err := store.Save(r, w, sess); err != nil && !errors.Is(err, ErrNotFound) {
-				return unavailable(err)
-			}
-			return nil
-		}
+		return nil
 	}
-	a.deleteCookie(w, cookieSpec{name: name, path: "/", httpOnly: true})
+	a.deleteCookie(w, cookieSpec{name: a.cfg.Session.CookieName, path: "/", httpOnly: true})
 	return nil
 }
 

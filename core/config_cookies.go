@@ -23,6 +23,9 @@ func (c Config) cookieNameErrors() []error {
 		cookies = append(cookies, cookie{"Session.CookieName", c.Session.CookieName, "/"})
 	}
 	cookies = append(cookies, cookie{"CSRF.CookieName", c.CSRF.CookieName, "/"})
+	if !c.Throttle.Disabled && !c.Throttle.DeviceCookie.Disabled {
+		cookies = append(cookies, cookie{"Throttle.DeviceCookie.Name", c.Throttle.DeviceCookie.Name, c.Prefix})
+	}
 	var errs []error
 	for _, k := range cookies {
 		lower := strings.ToLower(k.name)

@@ -20,31 +20,51 @@ type Rate struct {
 type ThrottleConfig struct {
 	// Disabled turns every limit off (tests, or an upstream limiter).
 	Disabled bool
-	// LoginFailuresPerAccount limits failed logins for one identifier
-	// (username or email as submitted, canonicalised), whether or not the
-	// account exists, so lockout reveals nothing. Once reached, login
-	// answers 429 without checking the password until the window ends (a
-	// soft lock: the right password works again afterwards).
-	// Default 10 per 15 minutes.
+	// LoginFailuresPerAccount limits failed logins per account: the
+	// username, the email and every case or canonical spelling of them
+	// resolve to one account and share one counter, so changing the
+	// spelling buys no extra guesses. An identifier that matches no
+	// account gets a counter of its own with the same limit, so answers
+	// and cost (one password hash) are the same for known and unknown
+	// accounts. Once reached, a login from an untrusted client answers
+	// 429 without checking the password until the window ends (a soft
+	// lock: the right password works again afterwards). A client holding
+	// a valid device cookie for the account is not held by this lock (see
+	// DeviceCookie). Default 10 per 15 minutes.
 	LoginFailuresPerAccount Rate
+	// LoginFailuresPerDevice limits failed logins made with one valid
+	// device cookie: its own counter, which only the holder of that cookie
+	// can fill. Default 10 per 15 minutes.
+	LoginFailuresPerDevice Rate
+	// DeviceCookie configures device cookies, which keep the per-account
+	// lock from being turned against the account's owner. See
+	// DeviceCookieConfig.
+	DeviceCookie DeviceCookieConfig
 	// LoginPerIP limits login attempts per client IP (password spraying).
-	// Default 100 per 15 minutes.
+	// Logins carrying a valid device cookie for their account are counted
+	// but never refused by it. Default 100 per 15 minutes.
 	LoginPerIP Rate
 	// RegisterPerIP limits registrations per client IP. Default 20 per hour.
 	RegisterPerIP Rate
 	// MailPerIP limits password-reset and resend-verification requests per
-	// client IP. Default 20 per hour.
+	// client IP (429 beyond it). Default 20 per hour.
 	MailPerIP Rate
-	// MailPerAddress limits the same two per target address, so nobody's
-	// inbox can be flooded. Default 5 per hour.
+	// MailPerAddress limits the mails those two send to one account (the
+	// account the address resolves to, so spellings share the limit), so
+	// nobody's inbox can be flooded. Beyond it the mail is not sent but
+	// the answer is unchanged: a stranger who fills the limit cannot make
+	// the owner's request fail, and the links already mailed in the window
+	// keep working. Default 5 per hour.
 	MailPerAddress Rate
-	// RefreshPerIP limits token refreshes per client IP. Default 600 per
-	// 15 minutes (several tabs of many users behind one NAT).
-	RefreshPerIP Rate
+	// RefreshFailuresPerIP limits failed token refreshes (unusable,
+	// revoked or reused refresh tokens) per client IP; beyond it failures
+	// answer 429. A valid refresh token is never refused by it. Default
+	// 600 per 15 minutes.
+	RefreshFailuresPerIP Rate
 	// ResetConfirmFailures limits failed password-reset confirmations (bad
-	// uid or token), counted per target uid and per client IP. Once
-	// reached, confirm answers 429 without checking the token until the
-	// window ends (a soft lock, like LoginFailuresPerAccount).
+	// uid or token), counted per client IP and per target uid. The token
+	// is checked first, so a genuine link is never refused: only failures
+	// are counted, and beyond the limit they answer 429 instead of 400.
 	// Default 20 per hour.
 	ResetConfirmFailures Rate
 	// Store keeps the counters. Default NewMemoryThrottle() (one
@@ -69,15 +89,17 @@ func (t ThrottleConfig) withDefaults() ThrottleConfig {
 		}
 	}
 	def(&t.LoginFailuresPerAccount, 10, 15*time.Minute)
+	def(&t.LoginFailuresPerDevice, 10, 15*time.Minute)
 	def(&t.LoginPerIP, 100, 15*time.Minute)
 	def(&t.RegisterPerIP, 20, time.Hour)
 	def(&t.MailPerIP, 20, time.Hour)
 	def(&t.MailPerAddress, 5, time.Hour)
-	def(&t.RefreshPerIP, 600, 15*time.Minute)
+	def(&t.RefreshFailuresPerIP, 600, 15*time.Minute)
 	def(&t.ResetConfirmFailures, 20, time.Hour)
 	if t.Store == nil {
 		t.Store = NewMemoryThrottle()
 	}
+	t.DeviceCookie = t.DeviceCookie.withDefaults()
 	return t
 }
 
@@ -100,7 +122,7 @@ func (t ThrottleConfig) trustedProxies() ([]netip.Prefix, error) {
 
 func (t ThrottleConfig) validate() []error {
 	var errs []error
-	for _, r := range []Rate{t.LoginFailuresPerAccount, t.LoginPerIP, t.RegisterPerIP, t.MailPerIP, t.MailPerAddress, t.RefreshPerIP, t.ResetConfirmFailures} {
+	for _, r := range []Rate{t.LoginFailuresPerAccount, t.LoginFailuresPerDevice, t.LoginPerIP, t.RegisterPerIP, t.MailPerIP, t.MailPerAddress, t.RefreshFailuresPerIP, t.ResetConfirmFailures} {
 		if r.Limit < 0 || (r.Limit > 0 && r.Window < time.Second) {
 			errs = append(errs, errors.New("Throttle rates need a non-negative Limit and a Window of at least a second"))
 			break
@@ -108,6 +130,9 @@ func (t ThrottleConfig) validate() []error {
 	}
 	if _, err := t.trustedProxies(); err != nil {
 		errs = append(errs, err)
+	}
+	if t.DeviceCookie.Lifetime < 0 {
+		errs = append(errs, errors.New("Throttle.DeviceCookie.Lifetime must not be negative"))
 	}
 	return errs
 }

@@ -20,25 +20,27 @@ type loginRequest struct {
 // Every failure that depends on the account (unknown user, wrong password,
 // inactive user, unusable or malformed hash) costs exactly one password hash
 // and gets the same 400 body, so responses do not reveal which accounts
-// exist.
+// exist. The rate limits are applied by loginLimits (login_limits.go).
 func (a *Auth) serveLogin(req *request) error {
 	in, err := a.decodeLogin(req)
 	if err != nil {
 		return err
 	}
-	account := "u:" + CanonicalUsername(in.username)
-	if in.email != "" {
-		account = "e:" + CanonicalEmail(in.email)
-	}
-	if err := a.hit(req.r, a.cfg.Throttle.LoginPerIP, "login-ip", a.ClientIP(req.r).String()); err != nil {
+	lim := a.newLoginLimits(req.r)
+	if err := lim.beforeLookup(); err != nil {
 		return err
 	}
-	if err := a.blocked(req.r, a.cfg.Throttle.LoginFailuresPerAccount, "login-account", account); err != nil {
+	ctx := req.r.Context()
+	user, err := a.loginAccount(ctx, in)
+	if err != nil {
 		return err
 	}
-	user, err := a.checkCredentials(req.r.Context(), in)
+	if err := lim.forAccount(in, user); err != nil {
+		return err
+	}
+	user, err = a.checkCredentials(ctx, in, user)
 	if isBadCredentials(err) {
-		a.count(req.r, a.cfg.Throttle.LoginFailuresPerAccount, "login-account", account)
+		lim.failed()
 	}
 	if err != nil {
 		return err
@@ -85,10 +87,9 @@ func (a *Auth) decodeLogin(req *request) (loginRequest, error) {
 	return in, nil
 }
 
-// checkCredentials returns the active user whose password matches, spending
-// exactly one hash whatever the outcome.
-func (a *Auth) checkCredentials(ctx context.Context, in loginRequest) (*User, error) {
-	invalid := NonFieldError(a.msgs.Text(MsgInvalidCredentials))
+// loginAccount returns the account in names (by email when one was
+// given, else by username), or nil when none has it.
+func (a *Auth) loginAccount(ctx context.Context, in loginRequest) (*User, error) {
 	var (
 		user *User
 		err  error
@@ -98,15 +99,26 @@ func (a *Auth) checkCredentials(ctx context.Context, in loginRequest) (*User, er
 	} else {
 		user, err = a.cfg.Store.UserByUsername(ctx, in.username)
 	}
-	if errors.Is(err, ErrNotFound) {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, unavailable(err)
+	}
+	return user, nil
+}
+
+// checkCredentials returns user when it is active and in.password matches,
+// spending exactly one hash whatever the outcome; user nil (no such
+// account) spends it on a dummy hash.
+func (a *Auth) checkCredentials(ctx context.Context, in loginRequest, user *User) (*User, error) {
+	invalid := NonFieldError(a.msgs.Text(MsgInvalidCredentials))
+	if user == nil {
 		if err := a.cfg.Passwords.Dummy(ctx, in.password); err != nil && !errors.Is(err, password.ErrPasswordTooLong) {
 			return nil, err
 		}
 		a.logLogin(ctx, slog.LevelInfo, "login failed", 0, "unknown_user")
 		return nil, invalid
-	}
-	if err != nil {
-		return nil, unavailable(err)
 	}
 	ok, rehash, err := a.cfg.Passwords.Check(ctx, in.password, user.PasswordHash)
 	if err != nil && !errors.Is(err, password.ErrPasswordTooLong) {
@@ -219,6 +231,7 @@ func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (e
 		}
 	}
 	a.logLogin(ctx, slog.LevelInfo, "login succeeded", user.ID, "")
+	a.issueDeviceCookie(req.w, user)
 	switch {
 	case a.jwt != nil:
 		a.writeJWTLogin(req.w, status, user, pair, key)
@@ -273,7 +286,7 @@ func (a *Auth) logLogin(ctx context.Context, level slog.Level, msg string, userI
 }
 
 // isBadCredentials reports the generic login failure, the one that counts
-// toward the per-account limit.
+// toward the failed-login limits.
 func isBadCredentials(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Status == http.StatusBadRequest && len(e.Fields) == 1 && e.Fields[0].Field == "non_field_errors"

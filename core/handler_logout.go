@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/gorilla/sessions"
+
 	"github.com/restauth/restauth/core/simplejwt"
 )
 
@@ -18,11 +20,18 @@ import (
 //     the refresh cookie is revoked, which blacklists its refresh tokens
 //     and ends its access tokens; both JWT cookies are always cleared.
 //
-// It never fails because of a stale credential (dj-rest-auth answers 401
-// and leaves the client stuck with its cookies: upstream #515). Using the
-// refresh cookie is a cookie-authenticated write, so CSRF applies. With
-// only header-based methods configured, a request with no credentials at
-// all gets dj-rest-auth's 400 ("You should be logged in to logout...").
+// It answers 200 in every mode, with or without credentials: a client that
+// lost its token must be able to finish logging out, and dj-rest-auth
+// 4.0.1 and its default session login answer 200 too. It never fails
+// because of a stale credential (dj-rest-auth answers 401 and leaves the
+// client stuck with its cookies: upstream #515), and credentials that do
+// not verify revoke nothing.
+//
+// Everything is planned before anything changes: when a cookie would make
+// logout change stored state (a live session, a refresh cookie that
+// verifies), the request must pass CSRF first, whatever its other
+// credentials look like, and a refused request changes nothing. (A cookie
+// that authenticated the request was checked by its authenticator.)
 func (a *Auth) serveLogout(req *request) error {
 	ctx := req.r.Context()
 	// The body is read first, whatever the mode, so that a malformed or
@@ -32,17 +41,37 @@ func (a *Auth) serveLogout(req *request) error {
 		return err
 	}
 	p := req.principal
-	if p == nil && !req.staleCredentials && !a.cfg.uses(MethodJWT) && !a.cfg.uses(MethodSession) {
-		return NewDetailError(http.StatusBadRequest, a.msgs.Text(MsgLogoutNotLoggedIn))
+	var sess *sessions.Session
+	if a.cfg.uses(MethodSession) {
+		if sess, err = a.loadSession(req.r); err != nil {
+			return err
+		}
+	}
+	var family string
+	if a.jwt != nil {
+		var fromCookie bool
+		family, fromCookie = a.presentedRefreshFamily(req, body)
+		if sess == nil && fromCookie && !a.cfg.JWT.DisableCookieCSRF {
+			if err := a.CheckCSRF(req.r); err != nil {
+				return err
+			}
+		}
+	}
+	if sess != nil {
+		if err := a.CheckCSRF(req.r); err != nil {
+			return err
+		}
 	}
 	if a.cfg.uses(MethodSession) {
-		if err := a.endSession(req.w, req.r); err != nil {
+		if err := a.endSession(req.w, req.r, sess); err != nil {
 			return err
 		}
 	}
 	if a.jwt != nil {
-		if err := a.revokePresentedRefresh(req, body); err != nil {
-			return err
+		if family != "" {
+			if err := a.jwt.store.RevokeRefreshFamily(ctx, family, a.cfg.Now().UTC()); err != nil {
+				return unavailable(err)
+			}
 		}
 		a.clearJWTCookies(req.w)
 	}
@@ -71,29 +100,22 @@ func (a *Auth) revokePrincipal(ctx context.Context, p *Principal) error {
 	return nil
 }
 
-// revokePresentedRefresh revokes the family of a valid refresh token sent
-// in the body or the refresh cookie; anything unusable is ignored.
-func (a *Auth) revokePresentedRefresh(req *request, body Body) error {
+// presentedRefreshFamily returns the refresh family of a valid refresh
+// token sent in the body or, without one there, in the refresh cookie
+// (fromCookie), or "" when there is none or it does not verify.
+func (a *Auth) presentedRefreshFamily(req *request, body Body) (family string, fromCookie bool) {
 	token, _ := body["refresh"].(string)
 	if token == "" && !a.cfg.JWT.DisableCookies {
-		if c, err := req.r.Cookie(a.cfg.JWT.RefreshCookie); err == nil && c.Value != "" {
-			if !a.cfg.JWT.DisableCookieCSRF {
-				if err := a.CheckCSRF(req.r); err != nil {
-					return err
-				}
-			}
-			token = c.Value
+		if c, err := req.r.Cookie(a.cfg.JWT.RefreshCookie); err == nil {
+			token, fromCookie = c.Value, true
 		}
 	}
 	if token == "" {
-		return nil
+		return "", false
 	}
 	claims, err := a.jwt.codec.Parse(token, simplejwt.Refresh)
 	if err != nil || claims.Family == "" {
-		return nil
+		return "", false
 	}
-	if err := a.jwt.store.RevokeRefreshFamily(req.r.Context(), claims.Family, a.cfg.Now().UTC()); err != nil {
-		return unavailable(err)
-	}
-	return nil
+	return claims.Family, fromCookie
 }

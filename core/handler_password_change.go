@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/restauth/restauth/core/mail"
 	"github.com/restauth/restauth/core/password"
@@ -43,10 +44,13 @@ func (a *Auth) servePasswordChange(req *request) error {
 		return err
 	}
 	if !a.cfg.SkipOldPasswordCheck {
-		// A wrong old password is a password guess like a failed login:
-		// it counts against the account's login failures.
-		account := "u:" + CanonicalUsername(user.Username)
-		if err := a.blocked(req.r, a.cfg.Throttle.LoginFailuresPerAccount, "login-account", account); err != nil {
+		// A wrong old password is a password guess like a failed login.
+		// It is counted against the credential that made the request,
+		// which only its holder can fill: counted against the account, a
+		// stranger's failed logins would keep the owner from changing
+		// the password.
+		rate, scope, value := a.cfg.Throttle.LoginFailuresPerAccount, "password-change", credentialKey(req.principal)
+		if err := a.blocked(req.r, rate, scope, value); err != nil {
 			return err
 		}
 		ok, _, err := a.cfg.Passwords.Check(ctx, old, user.PasswordHash)
@@ -54,23 +58,31 @@ func (a *Auth) servePasswordChange(req *request) error {
 			return err
 		}
 		if !ok {
-			a.count(req.r, a.cfg.Throttle.LoginFailuresPerAccount, "login-account", account)
+			a.count(req.r, rate, scope, value)
 			f.AddError("old_password", a.msgs.Text(MsgOldPasswordIncorrect))
 			return f.Err()
 		}
 	}
+	trustedDevice := a.devices.read(req.r).trusts(user)
 	if err := a.setNewPassword(ctx, f, user, pw1, pw2, req.principal); err != nil {
 		return err
 	}
-	if req.principal.Method == MethodSession {
+	if req.principal.Method == MethodSession || trustedDevice {
 		// Other sessions die with the old password hash; the caller's is
 		// re-issued under a new ID (Django's update_session_auth_hash).
+		// So is the caller's device cookie, which the new token epoch
+		// ended.
 		fresh, err := a.cfg.Store.UserByID(ctx, user.ID)
 		if err != nil {
 			return a.userGone(err)
 		}
-		if err := a.startSession(req.w, req.r, fresh); err != nil {
-			return err
+		if req.principal.Method == MethodSession {
+			if err := a.startSession(req.w, req.r, fresh); err != nil {
+				return err
+			}
+		}
+		if trustedDevice {
+			a.issueDeviceCookie(req.w, fresh)
 		}
 	}
 	a.logEvent(ctx, slog.LevelInfo, "restauth: password changed", "password_change", outcomeSuccess, user.ID)
@@ -102,4 +114,15 @@ func (a *Auth) setNewPassword(ctx context.Context, f *Form, user *User, pw1, pw2
 		return storeErr(err)
 	}
 	return a.RevokeCredentials(ctx, user.ID, keep)
+}
+
+// credentialKey names the credential of p for the counters kept per
+// credential: the method and the credential's identifier (token digest,
+// refresh family or session ID), or the user for a credential without one
+// (a stateless JWT minted elsewhere).
+func credentialKey(p *Principal) string {
+	if p.Credential == "" {
+		return string(p.Method) + ":user:" + strconv.FormatInt(p.User.ID, 10)
+	}
+	return string(p.Method) + ":" + p.Credential
 }

@@ -32,8 +32,10 @@ func (a *Auth) servePasswordReset(req *request) error {
 }
 
 // mailRequest reads the {"email": ...} body of the endpoints that mail a
-// user (kind "reset" or "resend"), applies their rate limits and returns
-// the account holding the address, or nil when none does.
+// user (kind "reset" or "resend"), applies their per-IP limit and returns
+// the account holding the address, or nil when none does or when the
+// account's mail limit is reached (the caller then sends nothing and
+// answers as usual).
 func (a *Auth) mailRequest(req *request, kind string) (*User, error) {
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
 	if err != nil {
@@ -44,7 +46,7 @@ func (a *Auth) mailRequest(req *request, kind string) (*User, error) {
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.throttleMail(req.r, kind, email); err != nil {
+	if err := a.mailIPLimit(req.r, kind); err != nil {
 		return nil, err
 	}
 	u, err := a.cfg.Store.UserByEmail(req.r.Context(), email)
@@ -53,6 +55,9 @@ func (a *Auth) mailRequest(req *request, kind string) (*User, error) {
 	}
 	if err != nil {
 		return nil, unavailable(err)
+	}
+	if !a.mailAllowed(req.r, kind, u) {
+		return nil, nil
 	}
 	return u, nil
 }
@@ -79,12 +84,13 @@ func (a *Auth) servePasswordResetConfirm(req *request) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
+	// The link is checked before any limit, so a genuine one is never
+	// refused by counters that strangers can fill; only failures count.
 	id, uidErr := djangosign.DecodeUIDBase36(uid)
-	if err := a.resetConfirmBlocked(req.r, id, uidErr == nil); err != nil {
-		return err
-	}
 	invalid := func(field string) error {
-		a.countResetConfirmFailure(req.r, id, uidErr == nil)
+		if err := a.resetConfirmFailed(req.r, id, uidErr == nil); err != nil {
+			return err
+		}
 		f.AddError(field, a.msgs.Text(MsgInvalidLinkValue))
 		return f.Err()
 	}

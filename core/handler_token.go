@@ -70,10 +70,21 @@ type refreshBody struct {
 // again revokes its whole family (reuse detection), unless it comes back
 // within JWTConfig.ReuseGrace. A login older than JWTConfig.FamilyLifetime
 // cannot refresh any more.
+//
+// Failed refreshes count against ThrottleConfig.RefreshFailuresPerIP and,
+// beyond it, answer 429; a valid refresh token is never refused by it.
 func (a *Auth) serveTokenRefresh(req *request) error {
-	if err := a.hit(req.r, a.cfg.Throttle.RefreshPerIP, "refresh-ip", a.ClientIP(req.r).String()); err != nil {
-		return err
+	err := a.refresh(req)
+	if isRefreshFailure(err) {
+		if terr := a.hit(req.r, a.cfg.Throttle.RefreshFailuresPerIP, "refresh-ip", a.ClientIP(req.r).String()); terr != nil {
+			return terr
+		}
 	}
+	return err
+}
+
+// refresh is serveTokenRefresh without the rate limit.
+func (a *Auth) refresh(req *request) error {
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
 	if err != nil {
 		return err
@@ -198,4 +209,11 @@ func (a *Auth) consumeRefresh(req *request, jti string, successor *RefreshToken)
 	default:
 		return unavailable(err)
 	}
+}
+
+// isRefreshFailure reports a refresh token that was refused (SimpleJWT's
+// 401s), as opposed to a malformed request or a failing store.
+func isRefreshFailure(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusUnauthorized
 }

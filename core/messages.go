@@ -23,7 +23,6 @@ const (
 	MsgLoginNeedsEither      = "login_needs_either"
 	MsgEmailNotVerified      = "email_not_verified"
 	MsgLoggedOut             = "logged_out"
-	MsgLogoutNotLoggedIn     = "logout_not_logged_in"
 	MsgNotAuthenticated      = "not_authenticated"
 	MsgPermissionDenied      = "permission_denied"
 	MsgTokenNoCredentials    = "token_no_credentials"
@@ -76,7 +75,6 @@ var defaultMessages = map[string]string{
 	MsgLoginNeedsEither:      `Must include either "username" or "email" and "password".`,
 	MsgEmailNotVerified:      "E-mail is not verified.",
 	MsgLoggedOut:             "Successfully logged out.",
-	MsgLogoutNotLoggedIn:     "You should be logged in to logout. Check whether the token is passed.",
 	MsgNotAuthenticated:      "Authentication credentials were not provided.",
 	MsgPermissionDenied:      "You do not have permission to perform this action.",
 	MsgTokenNoCredentials:    "Invalid token header. No credentials provided.",

@@ -118,35 +118,46 @@ func (a *Auth) throttled(r *http.Request, scope string, wait time.Duration) *Err
 	return e
 }
 
-// throttleMail applies the per-IP and per-address limits of the endpoints
-// that send mail (kind: "reset" or "resend").
-func (a *Auth) throttleMail(r *http.Request, kind, email string) error {
-	if err := a.hit(r, a.cfg.Throttle.MailPerIP, kind+"-ip", a.ClientIP(r).String()); err != nil {
-		return err
-	}
-	return a.hit(r, a.cfg.Throttle.MailPerAddress, kind+"-address", CanonicalEmail(email))
+// mailIPLimit applies the per-IP limit of the endpoints that send mail
+// (kind: "reset" or "resend").
+func (a *Auth) mailIPLimit(r *http.Request, kind string) error {
+	return a.hit(r, a.cfg.Throttle.MailPerIP, kind+"-ip", a.ClientIP(r).String())
 }
 
-// resetConfirmBlocked returns a 429 once failed reset confirmations from
-// this client IP, or for user id when hasID, reached their limit.
-func (a *Auth) resetConfirmBlocked(r *http.Request, id int64, hasID bool) error {
-	rate := a.cfg.Throttle.ResetConfirmFailures
-	if err := a.blocked(r, rate, "reset-confirm-ip", a.ClientIP(r).String()); err != nil {
-		return err
+// mailAllowed counts one mail of kind to user against MailPerAddress and
+// reports whether it may be sent. Over the limit the mail is dropped (and
+// logged) but the answer is not changed: the limit protects the inbox,
+// and a stranger who fills it must not make the owner's request fail.
+func (a *Auth) mailAllowed(r *http.Request, kind string, user *User) bool {
+	rate := a.cfg.Throttle.MailPerAddress
+	if a.cfg.Throttle.Disabled || rate.Limit <= 0 {
+		return true
 	}
-	if hasID {
-		return a.blocked(r, rate, "reset-confirm-uid", strconv.FormatInt(id, 10))
+	scope := kind + "-address"
+	n, _, err := a.throttleHit(r.Context(), scope, throttleKey(scope, "id:"+strconv.FormatInt(user.ID, 10)), rate.Window, a.cfg.Now())
+	if err != nil || n <= rate.Limit {
+		return err == nil
 	}
-	return nil
+	a.logEvent(withEventRequest(r.Context(), r), slog.LevelWarn, "restauth: mail limit reached; mail not sent", "throttled", outcomeFailure, user.ID,
+		slog.String("scope", scope))
+	return false
 }
 
-// countResetConfirmFailure records a failed reset confirmation against the
-// client IP and, when hasID, user id (the decoded uid, so that spellings
-// of one uid share a counter).
-func (a *Auth) countResetConfirmFailure(r *http.Request, id int64, hasID bool) {
+// resetConfirmFailed counts a failed reset confirmation against the client
+// IP and, when hasID, user id (the decoded uid, so that spellings of one
+// uid share a counter), and returns a 429 once either is over the limit.
+// Only failures are counted: a genuine link is checked before any limit
+// and never refused, so strangers filling a uid's counter cannot block
+// its owner.
+func (a *Auth) resetConfirmFailed(r *http.Request, id int64, hasID bool) error {
 	rate := a.cfg.Throttle.ResetConfirmFailures
-	a.count(r, rate, "reset-confirm-ip", a.ClientIP(r).String())
+	ipErr := a.hit(r, rate, "reset-confirm-ip", a.ClientIP(r).String())
+	var uidErr error
 	if hasID {
-		a.count(r, rate, "reset-confirm-uid", strconv.FormatInt(id, 10))
+		uidErr = a.hit(r, rate, "reset-confirm-uid", strconv.FormatInt(id, 10))
 	}
+	if ipErr != nil {
+		return ipErr
+	}
+	return uidErr
 }

@@ -21,7 +21,7 @@ var hostileIDs = [...]string{
 	"T-PW-01", "T-PW-02", "T-PW-03", "T-PW-04", "T-PW-05", "T-PW-06", "T-PW-07", "T-PW-08", "T-PW-09", "T-PW-10", "T-PW-11",
 	// D. Login, enumeration, brute force
 	"T-LOGIN-01", "T-LOGIN-02", "T-LOGIN-03", "T-LOGIN-04", "T-LOGIN-05", "T-LOGIN-06",
-	"T-RL-01", "T-RL-02", "T-RL-03", "T-RL-04", "T-RL-05",
+	"T-RL-01", "T-RL-02", "T-RL-03", "T-RL-04", "T-RL-05", "T-RL-06", "T-RL-07", "T-RL-08",
 	// E. DB token auth
 	"T-TOK-01", "T-TOK-02", "T-TOK-03", "T-TOK-04", "T-TOK-05", "T-TOK-06", "T-TOK-07", "T-TOK-08",
 	// F. JWT access tokens
@@ -33,12 +33,12 @@ var hostileIDs = [...]string{
 	// H. Cookies, CSRF and cross-origin
 	"T-CK-01", "T-CK-02", "T-CK-03", "T-CK-04",
 	"T-CSRF-01", "T-CSRF-02", "T-CSRF-03", "T-CSRF-04", "T-CSRF-05", "T-CSRF-06",
-	"T-CSRF-07", "T-CSRF-08", "T-CSRF-09", "T-CSRF-10", "T-CSRF-11", "T-CSRF-12",
+	"T-CSRF-07", "T-CSRF-08", "T-CSRF-09", "T-CSRF-10", "T-CSRF-11", "T-CSRF-12", "T-CSRF-13",
 	// I. Server sessions
 	"T-SESS-01", "T-SESS-02", "T-SESS-03", "T-SESS-04", "T-SESS-05", "T-SESS-06", "T-SESS-07",
 	// J. Password change, reset, email verification, redirects
 	"T-RESET-01", "T-RESET-02", "T-RESET-03", "T-RESET-04", "T-RESET-05", "T-RESET-06", "T-RESET-07",
-	"T-RESET-08", "T-RESET-09", "T-RESET-10", "T-RESET-11", "T-RESET-12", "T-RESET-13", "T-RESET-14",
+	"T-RESET-08", "T-RESET-09", "T-RESET-10", "T-RESET-11", "T-RESET-12", "T-RESET-13", "T-RESET-14", "T-RESET-15",
 	// K. Registration
 	"T-REG-01", "T-REG-02", "T-REG-03", "T-REG-04", "T-REG-05",
 	// L. Storage, SQL and dependency faults

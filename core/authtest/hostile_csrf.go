@@ -280,6 +280,8 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 			}
 		})
 	})
+
+	c.run(t, "T-CSRF-13", s.csrfMatrix)
 }
 
 // csrfHexByte is the two-digit hex code of b, for percent-encoding one letter.

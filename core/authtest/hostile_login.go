@@ -25,6 +25,9 @@ func (s *suite) hostileLogin(t *testing.T, c *cases) {
 	c.run(t, "T-RL-03", s.rlForwardedHeaders)
 	c.run(t, "T-RL-04", s.rlStoreDown)
 	c.run(t, "T-RL-05", s.rlOtherEndpoints)
+	c.run(t, "T-RL-06", s.rlPerAccount)
+	c.run(t, "T-RL-07", s.rlDeviceCookie)
+	c.run(t, "T-RL-08", s.rlNoStrangerFill)
 }
 
 // loginFailuresAlike: unknown user, wrong password, inactive user (right
