@@ -3,15 +3,20 @@
 // *_bench_test.go files of this package) and, in cmd/loadtest, a load
 // generator that drives separate server processes over loopback.
 //
-// Run the benchmarks with
+// bench is a module of the workspace; from the repository root,
 //
-//	go test -run x -bench . -benchmem ./...
+//	go run ./bench/cmd/loadtest -rounds 3                  # the load test behind BENCHMARKS.md, about 5.5 minutes
+//	go run ./bench/cmd/loadtest -duration 1s -warmup 200ms # every scenario once, under a minute: a check that it runs
+//	go test -run x -bench . -benchmem ./bench/...          # the in-process Go benchmarks, about 2 minutes
 //
-// and the load test with
+// (from bench/ itself, drop the ./bench prefix). The load test's
+// PostgreSQL rows run when RESTAUTH_BENCH_POSTGRES_URL names a database on
+// this machine. A plain `go test ./bench/...` starts no load: it compiles
+// the benchmarks, checks once that every benchmarked app answers as
+// expected and holds the middleware to its allocation budget.
 //
-//	go run ./cmd/loadtest
-//
-// A plain `go test ./...` only compiles the benchmarks and runs the fast
-// sanity tests: nothing here starts load. BENCHMARKS.md at the repository
-// root records the method, the machine and the latest results.
+// BENCHMARKS.md at the repository root describes what is measured and
+// against which baselines, and records the latest results and verdicts;
+// NOTES.md in this directory keeps the profiling findings (F1–F13) behind
+// the code and the earlier runs.
 package bench

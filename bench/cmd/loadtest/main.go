@@ -1,10 +1,11 @@
 // Command loadtest measures restauth under HTTP load, in one run:
 //
-//	go run ./cmd/loadtest                      # from bench/: every scenario, about 2.5 minutes
-//	go run ./cmd/loadtest -rounds 3            # every GET row 3 times, interleaved; medians
-//	go run ./cmd/loadtest -run 'gin|flood'     # only the rows whose name matches
-//	go run ./cmd/loadtest -profile /tmp/prof   # also a CPU profile of every server process
-//	go run ./cmd/loadtest -list                # the scenarios and their servers
+//	go run ./cmd/loadtest                            # from bench/: every scenario, about 2.5 minutes
+//	go run ./cmd/loadtest -rounds 3                  # every GET row 3 times, interleaved; medians (BENCHMARKS.md's run)
+//	go run ./cmd/loadtest -duration 1s -warmup 200ms # every scenario once, under a minute: a check that it runs
+//	go run ./cmd/loadtest -run 'gin|flood'           # only the rows whose name matches
+//	go run ./cmd/loadtest -profile /tmp/prof         # also a CPU profile of every server process
+//	go run ./cmd/loadtest -list                      # the scenarios and their servers
 //
 // Every server is a separate process (this binary re-executed with
 // -serve=NAME) listening on a free port of 127.0.0.1: a bare Gin and a
