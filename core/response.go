@@ -34,43 +34,50 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 //     Retry-After and a generic body, the cause logged without request data;
 //   - anything else: 500 with a generic body, the cause logged.
 func (a *Auth) WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	var e *Error
-	if errors.As(err, &e) {
-		status := e.Status
-		if e.Kind == KindAuthentication {
-			if c := a.challenge(); c != "" {
-				status = http.StatusUnauthorized
-				w.Header().Set("WWW-Authenticate", c)
-			} else {
-				status = http.StatusForbidden
-			}
-		}
-		for k, vs := range e.Header {
-			for _, v := range vs {
-				w.Header().Add(k, v)
-			}
-		}
-		WriteJSON(w, status, e)
-		return
+	status, challenge, body := a.answer(r, err)
+	h := w.Header()
+	if challenge != "" {
+		h.Set("WWW-Authenticate", challenge)
 	}
-	if errors.Is(err, ErrInvalidValue) {
+	for k, vs := range body.Header {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	WriteJSON(w, status, body)
+}
+
+// answer resolves err into what WriteError writes: the status, the
+// WWW-Authenticate challenge ("" for none) and the body, whose Header holds
+// any other header of the answer. Store failures and internal errors are
+// logged here. An *Error that err holds is returned as is, not modified.
+func (a *Auth) answer(r *http.Request, err error) (status int, challenge string, body *Error) {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		if e.Kind != KindAuthentication {
+			return e.Status, "", e
+		}
+		if c := a.challenge(); c != "" {
+			return http.StatusUnauthorized, c, e
+		}
+		return http.StatusForbidden, "", e
+	case errors.Is(err, ErrInvalidValue):
 		// Handlers validate first, so this is a value the checks missed:
 		// the client's fault, never the store's.
-		WriteJSON(w, http.StatusBadRequest, NewDetailError(http.StatusBadRequest, a.msgs.Text(MsgInvalidValue)))
-		return
-	}
-	if errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusBadRequest, "", NewDetailError(http.StatusBadRequest, a.msgs.Text(MsgInvalidValue))
+	case errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded):
 		// A failing store, or a request that ran out of RequestTimeout
 		// (a hung store, a saturated hashing limiter): try again later.
 		a.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "restauth: store unavailable",
 			slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-		w.Header().Set("Retry-After", strconv.Itoa(int(a.cfg.RetryAfter.Seconds())))
-		WriteJSON(w, http.StatusServiceUnavailable, NewDetailError(http.StatusServiceUnavailable, a.msgs.Text(MsgServiceUnavailable)))
-		return
+		e = NewDetailError(http.StatusServiceUnavailable, a.msgs.Text(MsgServiceUnavailable))
+		e.Header = http.Header{"Retry-After": {strconv.Itoa(int(a.cfg.RetryAfter.Seconds()))}}
+		return http.StatusServiceUnavailable, "", e
 	}
 	a.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "restauth: internal error",
 		slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-	WriteJSON(w, http.StatusInternalServerError, NewDetailError(http.StatusInternalServerError, a.msgs.Text(MsgServerError)))
+	return http.StatusInternalServerError, "", NewDetailError(http.StatusInternalServerError, a.msgs.Text(MsgServerError))
 }
 
 // setSecurityHeaders marks every auth response as private and typed.

@@ -8,10 +8,14 @@ import (
 // Route is one endpoint to mount: Path is relative to Config.Prefix and
 // ends with a slash ("login/"); Handler answers every method itself (405
 // with Allow for the ones it does not support), so adapters mount it for
-// all methods, with and without the trailing slash.
+// all methods, with and without the trailing slash. Methods lists the
+// methods it serves, as in its Allow header (HEAD where GET is served, and
+// OPTIONS), for routers that register per method and send the others to
+// Handler through a fallback.
 type Route struct {
 	Path    string
 	Handler http.Handler
+	Methods []string
 }
 
 // buildRoutes creates the endpoints of the configured modes.
@@ -50,13 +54,17 @@ func (a *Auth) buildRoutes() {
 	}
 	a.endpoint["login/"].rotateCSRF = true
 	for _, p := range paths {
-		a.routes = append(a.routes, Route{Path: p, Handler: a.endpoint[p]})
+		a.routes = append(a.routes, Route{Path: p, Handler: a.endpoint[p], Methods: strings.Split(a.endpoint[p].allow, ", ")})
 	}
 }
 
 // Routes returns the endpoints to mount under Prefix, in a stable order.
 func (a *Auth) Routes() []Route {
-	return append([]Route(nil), a.routes...)
+	rs := append([]Route(nil), a.routes...)
+	for i := range rs {
+		rs[i].Methods = append([]string(nil), rs[i].Methods...)
+	}
+	return rs
 }
 
 // Prefix returns the configured mount point, e.g. "/api/auth/".

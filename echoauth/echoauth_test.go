@@ -44,8 +44,8 @@ func server(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
 		}
 		return c.JSON(http.StatusOK, map[string]string{"user": name})
 	}
-	required := a.Middleware()
-	anyone := a.MiddlewareWithConfig(echoauth.MiddlewareConfig{Optional: true})
+	required := a.RequireUser()
+	anyone := a.OptionalUser()
 	for _, p := range []string{"/api/protected/", "/api/protected"} {
 		e.Match([]string{http.MethodGet, http.MethodPost}, p, protected, required)
 	}
@@ -197,7 +197,7 @@ func TestProtectedGroupAroundPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := e.Group("/api", a.Middleware())
+	api := e.Group("/api", a.RequireUser())
 	api.GET("/me", func(c echo.Context) error {
 		u, _ := echoauth.User(c)
 		return c.String(http.StatusOK, u.Username)
@@ -232,7 +232,7 @@ func TestNewAndMount(t *testing.T) {
 		}
 		p, _ := echoauth.Principal(c)
 		return c.String(http.StatusOK, string(p.Method))
-	}, a.Middleware())
+	}, a.RequireUser())
 	key := loginKey(t, e, ca, "/api/auth/")
 	w := serve(e, http.MethodGet, "/me", "", "Authorization", "Token "+key)
 	if w.Code != http.StatusOK || w.Body.String() != string(core.MethodToken) || fromRequest != "alice" {
@@ -250,7 +250,7 @@ func TestRejectionBypassesErrorHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	reached := false
-	e.GET("/secret", func(echo.Context) error { reached = true; return nil }, a.Middleware())
+	e.GET("/secret", func(echo.Context) error { reached = true; return nil }, a.RequireUser())
 	w := serve(e, http.MethodGet, "/secret", "", "Authorization", "Token deadbeef")
 	if reached || handled || w.Code != http.StatusUnauthorized || w.Body.String() != `{"detail":"Invalid token."}` {
 		t.Errorf("GET /secret with a bad token: reached=%v errorHandler=%v %d %s", reached, handled, w.Code, w.Body)

@@ -1,13 +1,20 @@
 package ginauth_test
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"log"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/memstore"
+	"github.com/restauth/restauth/core/password"
 	"github.com/restauth/restauth/ginauth"
 )
 
@@ -29,7 +36,7 @@ func ExampleRegister() {
 	})
 
 	// Anonymous callers pass; a bad token is still rejected.
-	r.GET("/feed", auth.Authenticate(), func(c *gin.Context) {
+	r.GET("/feed", auth.OptionalUser(), func(c *gin.Context) {
 		if u, ok := ginauth.User(c); ok {
 			c.JSON(http.StatusOK, gin.H{"feed": "personal", "for": u.Username})
 			return
@@ -38,6 +45,104 @@ func ExampleRegister() {
 	})
 
 	_ = r // r.Run("127.0.0.1:8000")
+}
+
+// A client logs in at /api/auth/login/ and sends the key it gets back as
+// "Authorization: Token <key>" to the application's routes: RequireUser
+// turns anonymous callers away, OptionalUser lets them through, and both
+// reject a bad token.
+func Example() {
+	// Cheap hashing keeps the example fast; production keeps the default
+	// policy.
+	argon, err := password.NewArgon2(password.FastArgon2Params())
+	if err != nil {
+		log.Fatal(err)
+	}
+	passwords, err := password.NewPolicy(password.WithHasher(argon))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	r := gin.New()
+	auth, err := ginauth.Register(r, core.Config{Store: memstore.New(), Passwords: passwords})
+	if err != nil {
+		log.Fatal(err)
+	}
+	r.GET("/api/hello", auth.RequireUser(), func(c *gin.Context) {
+		u, _ := ginauth.User(c)
+		c.String(http.StatusOK, "Hello, %s!", u.Username)
+	})
+	r.GET("/api/welcome", auth.OptionalUser(), func(c *gin.Context) {
+		if u, ok := ginauth.User(c); ok {
+			c.String(http.StatusOK, "Welcome back, %s!", u.Username)
+			return
+		}
+		c.String(http.StatusOK, "Welcome, stranger!")
+	})
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+
+	// Accounts are created by the application (or by registration/).
+	_, err = auth.Core().CreateUser(context.Background(), core.NewUser{
+		Username: "alice", Email: "alice@example.com", Password: "correct horse battery", EmailVerified: true,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	status, body := call(srv.URL+"/api/auth/login/", "", `{"username":"alice","password":"correct horse battery"}`)
+	var login struct{ Key string }
+	if err := json.Unmarshal([]byte(body), &login); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("login:", status)
+
+	for _, req := range []struct{ path, who, token string }{
+		{"/api/hello", "anonymous", ""},
+		{"/api/hello", "alice", login.Key},
+		{"/api/hello", "unknown key", "0123456789abcdef0123456789abcdef01234567"},
+		{"/api/welcome", "anonymous", ""},
+		{"/api/welcome", "alice", login.Key},
+		{"/api/welcome", "unknown key", "0123456789abcdef0123456789abcdef01234567"},
+	} {
+		status, body := call(srv.URL+req.path, req.token, "")
+		fmt.Printf("GET %s (%s): %d %s\n", req.path, req.who, status, body)
+	}
+	// Output:
+	// login: 200
+	// GET /api/hello (anonymous): 401 {"detail":"Authentication credentials were not provided."}
+	// GET /api/hello (alice): 200 Hello, alice!
+	// GET /api/hello (unknown key): 401 {"detail":"Invalid token."}
+	// GET /api/welcome (anonymous): 200 Welcome, stranger!
+	// GET /api/welcome (alice): 200 Welcome back, alice!
+	// GET /api/welcome (unknown key): 401 {"detail":"Invalid token."}
+}
+
+// call sends a GET (or, with a body, a JSON POST) to url, with the token
+// when there is one, and returns the status and body.
+func call(url, token, body string) (int, string) {
+	method := http.MethodGet
+	if body != "" {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Token "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
 }
 
 // New wraps a core service built by the application, for example to share

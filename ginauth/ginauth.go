@@ -3,6 +3,7 @@ package ginauth
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -52,33 +53,74 @@ func New(auth *core.Auth) *Auth {
 // (CreateUser, Deactivate, SetUserPassword) and configuration.
 func (a *Auth) Core() *core.Auth { return a.core }
 
-// notFoundParam names the path parameters of the fallback routes that
-// answer unknown paths under the prefix.
-const notFoundParam = "restauth_path"
+// fallbackParam names the path parameters of the fallback routes that
+// answer, under the prefix, the paths and methods no endpoint route takes.
+const fallbackParam = "restauth_path"
 
 // Mount registers the endpoints on r under the configured prefix, relative
-// to r: each route for every method Gin's Any covers, once with and once
-// without its trailing slash, so neither form is redirected (Gin's
-// RedirectTrailingSlash never triggers). The core handler answers 405 with
-// Allow for methods an endpoint does not support.
+// to r. Each endpoint is registered for the methods it serves (those of
+// its Allow header: e.g. POST and OPTIONS for login/; GET, PUT, PATCH,
+// HEAD and OPTIONS for user/), once with and once without its trailing
+// slash, so neither form is redirected by Gin's RedirectTrailingSlash.
 //
-// Other paths under the prefix (the prefix itself, "xxlogin", "login/x")
-// answer 404 {"detail":"Not found."} through fallback routes that use the
-// path parameter ":restauth_path"; routes the application registers under
-// the same prefix keep precedence over them. Like any Gin registration,
-// Mount panics on a route conflict; [Register] reports it as an error.
+// Three fallback routes, for every method Gin's Any covers, take the rest
+// under the prefix: the prefix itself, prefix+":restauth_path" and
+// prefix+":restauth_path/*restauth_path_rest". They answer another method
+// on an endpoint's path with 405 and the endpoint's Allow header, and any
+// other path (the prefix itself, "xxlogin", "login/x") with
+// 404 {"detail":"Not found."}. Since every path under the prefix matches a
+// route in every method's tree, Gin's RedirectTrailingSlash and
+// RedirectFixedPath do not apply to them. One exception is Gin's own: a
+// doubled trailing slash with a method the endpoint serves (POST
+// .../login//) is redirected to the single slash, because Gin's tree
+// recommends that before it tries the fallbacks. Routes the application
+// registers under the same prefix, before or after Mount, keep precedence
+// over the fallbacks.
+//
+// Like any Gin registration, Mount panics on a route conflict; [Register]
+// reports it as an error.
 func (a *Auth) Mount(r gin.IRouter) {
 	prefix := a.core.Prefix()
-	for _, rt := range a.core.Routes() {
-		h := gin.WrapH(rt.Handler)
+	routes := a.core.Routes()
+	fb := &fallback{core: a.core, endpoints: make(map[string]http.Handler, len(routes))}
+	for _, rt := range routes {
+		fb.endpoints[rt.Path] = rt.Handler
+		h := endpoint{rt.Handler}.serve
 		path := prefix + rt.Path
-		r.Any(path, h)
-		r.Any(strings.TrimSuffix(path, "/"), h)
+		r.Match(rt.Methods, path, h)
+		r.Match(rt.Methods, strings.TrimSuffix(path, "/"), h)
 	}
-	notFound := func(c *gin.Context) { a.core.NotFound(c.Writer, c.Request) }
-	r.Any(prefix, notFound)
-	r.Any(prefix+":"+notFoundParam, notFound)
-	r.Any(prefix+":"+notFoundParam+"/*"+notFoundParam+"_rest", notFound)
+	r.Any(prefix, fb.serve)
+	r.Any(prefix+":"+fallbackParam, fb.serve)
+	r.Any(prefix+":"+fallbackParam+"/*"+fallbackParam+"_rest", fb.serve)
+}
+
+// endpoint serves one of core's endpoints; a named method rather than
+// gin.WrapH so that Gin's debug listing names it.
+type endpoint struct{ h http.Handler }
+
+func (e endpoint) serve(c *gin.Context) { e.h.ServeHTTP(c.Writer, c.Request) }
+
+// fallback answers the fallback routes: core's 405 for an endpoint's path,
+// 404 for any other path under the prefix.
+type fallback struct {
+	core *core.Auth
+	// endpoints maps core's relative paths ("login/") to their handlers.
+	endpoints map[string]http.Handler
+}
+
+func (f *fallback) serve(c *gin.Context) {
+	// The path relative to the prefix, as core spells its routes:
+	// "password/change/" for .../password/change and .../password/change/.
+	rel := c.Param(fallbackParam) + c.Param(fallbackParam+"_rest")
+	if rel != "" && !strings.HasSuffix(rel, "/") {
+		rel += "/"
+	}
+	if h, ok := f.endpoints[rel]; ok {
+		h.ServeHTTP(c.Writer, c.Request) // 405 with the endpoint's Allow
+		return
+	}
+	f.core.NotFound(c.Writer, c.Request)
 }
 
 // mountSafely runs Mount and turns Gin's registration panics into an error.

@@ -50,7 +50,7 @@ func server(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
 		api.Match([]string{http.MethodGet, http.MethodPost}, p, a.RequireUser(), protected)
 	}
 	for _, p := range []string{"/optional/", "/optional"} {
-		api.GET(p, a.Authenticate(), optional)
+		api.GET(p, a.OptionalUser(), optional)
 	}
 	return r, a.Core()
 }

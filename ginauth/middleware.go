@@ -14,11 +14,11 @@ import (
 // [Principal], or with core.UserFrom(c.Request.Context()).
 func (a *Auth) RequireUser() gin.HandlerFunc { return a.guard(true) }
 
-// Authenticate returns middleware that authenticates the request when it
+// OptionalUser returns middleware that authenticates the request when it
 // carries credentials and lets anonymous requests through, as DRF does for
-// AllowAny views: invalid credentials are still rejected. [User] reports
-// false for an anonymous caller.
-func (a *Auth) Authenticate() gin.HandlerFunc { return a.guard(false) }
+// AllowAny views: invalid credentials are still rejected, as by
+// [Auth.RequireUser]. [User] reports false for an anonymous caller.
+func (a *Auth) OptionalUser() gin.HandlerFunc { return a.guard(false) }
 
 // guard adapts core.Guard to Gin.
 func (a *Auth) guard(required bool) gin.HandlerFunc {
@@ -37,7 +37,7 @@ func (a *Auth) guard(required bool) gin.HandlerFunc {
 }
 
 // Principal returns the caller authenticated by [Auth.RequireUser] or
-// [Auth.Authenticate] (the user and the credential that was used), or
+// [Auth.OptionalUser] (the user and the credential that was used), or
 // false for an anonymous request or a route without the middleware. It
 // reads c.Request's context, where the middleware stored it, so it also
 // works on a c.Copy() handed to a goroutine.

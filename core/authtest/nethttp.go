@@ -27,7 +27,7 @@ func NetHTTP(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
 		}
 		writeJSON(w, map[string]string{"username": u.Username})
 	}))
-	optional := a.Authenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	optional := a.OptionalUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := ""
 		if u, ok := core.UserFrom(r.Context()); ok {
 			name = u.Username

@@ -33,7 +33,7 @@ func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, *core.Auth, er
 
 	// The app's API: every route needs a logged-in phone, and no answer
 	// about a user may be stored by a cache on the way.
-	v1 := e.Group("/api/v1", auth.Middleware(), noStore)
+	v1 := e.Group("/api/v1", auth.RequireUser(), noStore)
 	notes := &notesAPI{auth: auth.Core(), store: newNoteStore()}
 	v1.GET("/notes", notes.list)
 	v1.POST("/notes", notes.create)

@@ -77,7 +77,7 @@ func mountPages(router *gin.Engine, auth *ginauth.Auth, logger *slog.Logger) err
 	static.StaticFileFS("/app.js", "static/app.js", http.FS(staticFiles))
 	static.StaticFileFS("/style.css", "static/style.css", http.FS(staticFiles))
 
-	site := router.Group("/", pageHeaders, ginauth.New(sessionOnly).Authenticate())
+	site := router.Group("/", pageHeaders, ginauth.New(sessionOnly).OptionalUser())
 	site.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, defaultNext) })
 	site.GET("/login", p.login)
 	site.GET("/profile", loginRequired, p.page("profile", "Your profile"))
@@ -99,7 +99,7 @@ func pageHeaders(c *gin.Context) {
 
 // loginRequired sends anonymous visitors to the login page, which brings
 // them back here afterwards (Django's login_required). It runs after
-// restauth's Authenticate middleware, which has already identified the
+// restauth's OptionalUser middleware, which has already identified the
 // caller.
 func loginRequired(c *gin.Context) {
 	if _, ok := ginauth.User(c); !ok {

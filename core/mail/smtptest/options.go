@@ -42,7 +42,8 @@ func WithFailRcpt(code int) Option {
 }
 
 // WithDelay waits d before every reply, the greeting included (a slow
-// server for timeout tests). Closing the server cuts the wait short.
+// server for timeout tests); replies to commands that arrive pipelined in
+// one read share one wait. Closing the server cuts the wait short.
 func WithDelay(d time.Duration) Option {
 	return func(c *config) { c.delay = d }
 }

@@ -19,7 +19,8 @@ const maxPartDepth = 5
 type Received struct {
 	// From is the envelope sender (MAIL FROM), "" for the null path.
 	From string
-	// To are the envelope recipients (RCPT TO), in order.
+	// To are the envelope recipients (RCPT TO), in order, as the engine
+	// parsed them: a quoted local part loses its quotes.
 	To []string
 	// Data is the message as received: dot-unstuffed, CRLF line endings,
 	// without the terminating ".".

@@ -1,31 +1,44 @@
 package smtptest
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"net"
 	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// Protocol limits, advertised or enforced by the SMTP engine.
+const (
+	// maxLine is the longest line, commands and message text alike,
+	// including CRLF and a stuffed leading dot (RFC 5321 4.5.3.1.6).
+	// Longer input ends the connection.
+	maxLine         = 1000 + 1
+	maxMessageBytes = 10 << 20 // SIZE advertised in EHLO
+	maxRecipients   = 100      // RFC 5321 4.5.3.1.8
+	shutdownTime    = 10 * time.Second
 )
 
 // Server is a running test SMTP server. Its methods are safe for concurrent
 // use.
 type Server struct {
-	cfg       config
-	ln        net.Listener
-	serverTLS *tls.Config // nil without TLS
-	roots     *x509.CertPool
-	done      chan struct{}
-	wg        sync.WaitGroup
+	cfg    config
+	engine *gosmtp.Server
+	ln     *listener
+	roots  *x509.CertPool
+	done   chan struct{} // closed when the server closes
+	served chan struct{} // closed when the accept loop has returned
 
-	mu          sync.Mutex
-	closed      bool
-	conns       map[net.Conn]struct{}
-	connections int
-	msgs        []Received
-	changed     chan struct{} // closed and replaced when msgs grows
+	mu      sync.Mutex
+	closed  bool
+	msgs    []Received
+	changed chan struct{} // closed and replaced when msgs grows
 }
 
 // NewServer starts a server on 127.0.0.1 at a free port and registers its
@@ -48,25 +61,48 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	s := &Server{
 		cfg:     cfg,
 		done:    make(chan struct{}),
-		conns:   map[net.Conn]struct{}{},
+		served:  make(chan struct{}),
 		changed: make(chan struct{}),
 	}
+	var serverTLS *tls.Config
 	if cfg.startTLS || cfg.implicitTLS {
 		cert, roots, err := selfSigned()
 		if err != nil {
 			t.Fatalf("smtptest: certificate: %v", err)
 		}
-		s.serverTLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		serverTLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		s.roots = roots
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+
+	e := gosmtp.NewServer(backend{srv: s})
+	e.Domain = "127.0.0.1"
+	e.MaxLineLength = maxLine
+	e.MaxMessageBytes = maxMessageBytes
+	e.MaxRecipients = maxRecipients
+	e.EnableSMTPUTF8 = true
+	// AUTH over a plain connection only where the server has no TLS to
+	// offer; with WithTLS it waits for STARTTLS, as on a submission server.
+	e.AllowInsecureAuth = !cfg.startTLS
+	if cfg.startTLS {
+		e.TLSConfig = serverTLS
+	}
+	e.ErrorLog = testLogger{t}
+	s.engine = e
+
+	ln, err := listen(cfg.delay, s.done)
 	if err != nil {
 		t.Fatalf("smtptest: listen: %v", err)
 	}
 	s.ln = ln
-	s.wg.Add(1)
-	go s.acceptLoop()
-	t.Cleanup(s.close)
+	var serve net.Listener = ln
+	if cfg.implicitTLS {
+		serve = tls.NewListener(serve, serverTLS)
+	}
+	go func() {
+		defer close(s.served)
+		_ = e.Serve(serve) // returns when the listener closes
+	}()
+	t.Cleanup(func() { s.close(t) })
 	return s
 }
 
@@ -120,43 +156,7 @@ func (s *Server) WaitForMessages(n int, timeout time.Duration) []Received {
 // Connections returns how many connections the server has accepted, so a
 // test can assert that a client made no network I/O at all.
 func (s *Server) Connections() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.connections
-}
-
-// acceptLoop serves each connection in its own goroutine until closed.
-func (s *Server) acceptLoop() {
-	defer s.wg.Done()
-	for {
-		conn, err := s.ln.Accept()
-		if err != nil {
-			return // listener closed
-		}
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			conn.Close()
-			return
-		}
-		s.conns[conn] = struct{}{}
-		s.connections++
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			defer s.forget(conn)
-			newSession(s, conn).serve()
-		}()
-	}
-}
-
-// forget closes conn and stops tracking it.
-func (s *Server) forget(conn net.Conn) {
-	conn.Close()
-	s.mu.Lock()
-	delete(s.conns, conn)
-	s.mu.Unlock()
+	return s.ln.accepted()
 }
 
 // record stores an accepted message and wakes WaitForMessages.
@@ -168,19 +168,32 @@ func (s *Server) record(r Received) {
 	s.changed = make(chan struct{})
 }
 
-// close stops the server and waits for every goroutine.
-func (s *Server) close() {
+// close stops the server and waits for every goroutine it started. The
+// order matters: the accept loop must have returned before Shutdown waits
+// for the connection goroutines, and the connections must be closed for
+// those to return.
+func (s *Server) close(t testing.TB) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return
 	}
 	s.closed = true
-	close(s.done)
-	s.ln.Close()
-	for c := range s.conns {
-		c.Close()
-	}
+	close(s.done) // cuts WithDelay waits short
 	s.mu.Unlock()
-	s.wg.Wait()
+
+	s.ln.shut()
+	<-s.served
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTime)
+	defer cancel()
+	if err := s.engine.Shutdown(ctx); errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("smtptest: connections still open %v after close", shutdownTime)
+	}
 }
+
+// testLogger sends the SMTP engine's error log to the test log (shown with
+// -v or on failure). Every goroutine that logs ends before the test does.
+type testLogger struct{ t testing.TB }
+
+func (l testLogger) Printf(format string, v ...any) { l.t.Logf("smtptest: "+format, v...) }
+func (l testLogger) Println(v ...any)               { l.t.Log(append([]any{"smtptest:"}, v...)...) }
