@@ -13,7 +13,7 @@ import (
 type Auth struct {
 	cfg      Config
 	msgs     Messages
-	chain    []Authenticator
+	chain    []authenticator
 	jwt      *jwtService          // nil unless MethodJWT is configured
 	accounts *accountService      // nil without a SecretKey
 	endpoint map[string]*endpoint // route path (relative, with trailing slash) → endpoint
@@ -42,7 +42,7 @@ func New(cfg Config) (*Auth, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	a := &Auth{cfg: cfg, msgs: NewMessages(cfg.Messages), throttleFallback: &throttleFallback{}}
+	a := &Auth{cfg: cfg, msgs: newMessages(cfg.Messages), throttleFallback: &throttleFallback{}}
 	a.proxies, _ = cfg.Throttle.trustedProxies() // validated above
 	a.sessionKey = sessionHashKey(cfg.SecretKey)
 	a.devices = newDeviceCookies(cfg)
@@ -64,11 +64,11 @@ func New(cfg Config) (*Auth, error) {
 	for _, m := range cfg.Methods {
 		switch m {
 		case MethodToken:
-			a.chain = append(a.chain, &TokenAuthenticator{store: cfg.Store, msgs: a.msgs, now: cfg.Now})
+			a.chain = append(a.chain, &tokenAuthenticator{store: cfg.Store, msgs: a.msgs, now: cfg.Now})
 		case MethodJWT:
-			a.chain = append(a.chain, &JWTAuthenticator{auth: a, codec: a.jwt.codec, store: a.jwt.store, verified: a.jwt.verified})
+			a.chain = append(a.chain, &jwtAuthenticator{auth: a, codec: a.jwt.codec, store: a.jwt.store, verified: a.jwt.verified})
 		case MethodSession:
-			a.chain = append(a.chain, &SessionAuthenticator{auth: a})
+			a.chain = append(a.chain, &sessionAuthenticator{auth: a})
 		}
 	}
 	a.buildRoutes()

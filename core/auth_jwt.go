@@ -10,7 +10,7 @@ import (
 	"github.com/restauth/restauth/core/simplejwt"
 )
 
-// JWTAuthenticator is dj-rest-auth's JWTCookieAuthentication on top of
+// jwtAuthenticator is dj-rest-auth's JWTCookieAuthentication on top of
 // SimpleJWT's JWTAuthentication:
 //
 //   - an Authorization header, if present at all, decides alone: a
@@ -24,7 +24,7 @@ import (
 //     user must exist and be active, checked with one store read.
 //
 // Its challenge is `Bearer realm="api"`.
-type JWTAuthenticator struct {
+type jwtAuthenticator struct {
 	auth     *Auth
 	codec    *simplejwt.Codec
 	store    RefreshStore    // nil when stateless
@@ -49,18 +49,13 @@ func codedAuthError(detail, code string) *Error {
 	return &Error{Kind: KindAuthentication, Detail: detail, Code: code}
 }
 
-// Challenge implements Authenticator.
-func (j *JWTAuthenticator) Challenge() string {
+// challenge implements authenticator.
+func (j *jwtAuthenticator) challenge() string {
 	return j.auth.cfg.JWT.HeaderTypes[0] + ` realm="api"`
 }
 
-// Authenticate implements Authenticator.
-func (j *JWTAuthenticator) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
-	return j.authenticateContext(r.Context(), w, r)
-}
-
-// authenticateContext implements contextAuthenticator.
-func (j *JWTAuthenticator) authenticateContext(ctx context.Context, _ http.ResponseWriter, r *http.Request) (*Principal, error) {
+// authenticate implements authenticator.
+func (j *jwtAuthenticator) authenticate(ctx context.Context, _ http.ResponseWriter, r *http.Request) (*Principal, error) {
 	token, fromCookie, err := j.extract(r)
 	if err != nil || token == "" {
 		return nil, err
@@ -84,7 +79,7 @@ func (j *JWTAuthenticator) authenticateContext(ctx context.Context, _ http.Respo
 
 // parseAccess verifies an access token, or finds that it verified before
 // (see verifiedTokens). The claims it returns must not be modified.
-func (j *JWTAuthenticator) parseAccess(token string) (*simplejwt.Claims, error) {
+func (j *jwtAuthenticator) parseAccess(token string) (*simplejwt.Claims, error) {
 	if j.verified == nil {
 		return j.codec.Parse(token, simplejwt.Access)
 	}
@@ -104,7 +99,7 @@ func (j *JWTAuthenticator) parseAccess(token string) (*simplejwt.Claims, error) 
 // configured scheme must hold exactly one more word. Several header lines
 // are read as one, joined with commas (as a proxy folding them would);
 // the usual single line is split without allocating.
-func (j *JWTAuthenticator) extract(r *http.Request) (token string, fromCookie bool, err error) {
+func (j *jwtAuthenticator) extract(r *http.Request) (token string, fromCookie bool, err error) {
 	cfg := j.auth.cfg.JWT
 	if hs, ok := r.Header["Authorization"]; ok {
 		scheme, token, n := headerFields(strings.Join(hs, ","))
@@ -132,7 +127,7 @@ func (j *JWTAuthenticator) extract(r *http.Request) (token string, fromCookie bo
 }
 
 // principal turns valid claims into the authenticated user.
-func (j *JWTAuthenticator) principal(ctx context.Context, claims *simplejwt.Claims) (*Principal, error) {
+func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Claims) (*Principal, error) {
 	if j.auth.cfg.JWT.Stateless {
 		u := &User{ID: claims.UserID, IsActive: true}
 		return &Principal{User: u, Method: MethodJWT, Credential: claims.Family, Stateless: true}, nil

@@ -25,29 +25,25 @@ const (
 // its idle deadline: once a minute, not on every request.
 const sessionTouchInterval = time.Minute
 
-// SessionAuthenticator is DRF's SessionAuthentication over a server-side
+// sessionAuthenticator is DRF's SessionAuthentication over a server-side
 // sessions.Store: the session must belong to an active user, be within its
 // idle and absolute timeouts, and carry the hash of the user's current
 // password and token epoch (Django's session auth hash), so that a password
 // change, a reset or a deactivation elsewhere ends it. Unsafe requests
 // authenticated by a session must pass CSRF. It has no challenge.
-type SessionAuthenticator struct {
+type sessionAuthenticator struct {
 	auth *Auth
 }
 
-// Challenge implements Authenticator: none, so failures are 403.
-func (s *SessionAuthenticator) Challenge() string { return "" }
+// challenge implements authenticator: none, so failures are 403.
+func (s *sessionAuthenticator) challenge() string { return "" }
 
-// Authenticate implements Authenticator. An absent, unknown, expired,
+// authenticate implements authenticator. An absent, unknown, expired,
 // tampered or invalidated session is anonymous (not handled); a failing
-// store is a 503, never anonymous (see sessionLoadFailed).
-func (s *SessionAuthenticator) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
-	return s.authenticateContext(r.Context(), w, r)
-}
-
-// authenticateContext implements contextAuthenticator. The session store
-// takes the request, so r is given ctx once a session cookie is present.
-func (s *SessionAuthenticator) authenticateContext(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Principal, error) {
+// store is a 503, never anonymous (see sessionLoadFailed). The session
+// store takes the request, so r is given ctx once a session cookie is
+// present.
+func (s *sessionAuthenticator) authenticate(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Principal, error) {
 	a := s.auth
 	if _, err := r.Cookie(a.cfg.Session.CookieName); err != nil {
 		return nil, nil

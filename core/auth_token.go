@@ -8,27 +8,22 @@ import (
 	"unicode/utf8"
 )
 
-// TokenAuthenticator is DRF's TokenAuthentication: it reads
+// tokenAuthenticator is DRF's TokenAuthentication: it reads
 // "Authorization: Token <key>" (keyword case-insensitive) and loads the
 // key's owner with one store round trip. Its challenge is "Token".
-type TokenAuthenticator struct {
+type tokenAuthenticator struct {
 	store TokenStore
 	msgs  Messages
 	now   func() time.Time
 }
 
-// Challenge implements Authenticator.
-func (t *TokenAuthenticator) Challenge() string { return "Token" }
+// challenge implements authenticator.
+func (t *tokenAuthenticator) challenge() string { return "Token" }
 
-// Authenticate implements Authenticator with DRF's parsing rules and
+// authenticate implements authenticator with DRF's parsing rules and
 // messages: a lone keyword, a key with spaces, non-UTF-8 bytes, an unknown
 // key and an inactive owner each get DRF's text.
-func (t *TokenAuthenticator) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
-	return t.authenticateContext(r.Context(), w, r)
-}
-
-// authenticateContext implements contextAuthenticator.
-func (t *TokenAuthenticator) authenticateContext(ctx context.Context, _ http.ResponseWriter, r *http.Request) (*Principal, error) {
+func (t *tokenAuthenticator) authenticate(ctx context.Context, _ http.ResponseWriter, r *http.Request) (*Principal, error) {
 	key, err := parseTokenHeader(r.Header.Get("Authorization"), t.msgs)
 	if err != nil || key == "" {
 		return nil, err

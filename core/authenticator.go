@@ -24,9 +24,12 @@ type Principal struct {
 	Stateless bool
 }
 
-// Authenticator turns the credentials of one method into a Principal.
+// authenticator turns the credentials of one method into a Principal.
+// The chain is built from Config.Methods; the three methods are restauth's
+// own and not pluggable (an application with another scheme authenticates
+// it in its own middleware and stores the principal with WithPrincipal).
 //
-// Authenticate returns:
+// authenticate returns:
 //   - (nil, nil) when the request carries no credentials of this kind, so
 //     the next authenticator in the chain is tried (DRF's "return None");
 //   - (p, nil) when the credentials are valid;
@@ -34,47 +37,23 @@ type Principal struct {
 //     present but invalid; the chain stops there;
 //   - (nil, other error) when a backing store failed; the request is
 //     answered 503 and never treated as anonymous.
-type Authenticator interface {
-	// w lets a method refresh its cookie (a session's idle timer); it is
-	// never used to answer the request.
-	Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error)
-	// Challenge is the WWW-Authenticate value this method offers
+//
+// Store calls run under ctx, which carries Config.RequestTimeout, given
+// apart from r so that the middleware need not copy the request to carry
+// the deadline. w lets a method refresh its cookie (a session's idle
+// timer); it is never used to answer the request.
+type authenticator interface {
+	authenticate(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Principal, error)
+	// challenge is the WWW-Authenticate value this method offers
 	// ("Token", `Bearer realm="api"`), or "" when it has none (sessions).
-	Challenge() string
+	challenge() string
 }
 
-// Authenticate runs the configured authenticators in order. It returns
-// (nil, nil) for an anonymous request.
-func (a *Auth) Authenticate(w http.ResponseWriter, r *http.Request) (*Principal, error) {
-	return a.authenticate(r.Context(), w, r)
-}
-
-// contextAuthenticator is an Authenticator whose store calls run under a
-// context given apart from the request. restauth's own authenticators
-// implement it, so that the middleware bounds their store calls with
-// Config.RequestTimeout without copying the request to carry the
-// deadline.
-type contextAuthenticator interface {
-	authenticateContext(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Principal, error)
-}
-
-// authenticate is Authenticate with the store calls under ctx.
+// authenticate runs the configured authenticators in order, their store
+// calls under ctx. It returns (nil, nil) for an anonymous request.
 func (a *Auth) authenticate(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Principal, error) {
-	var withCtx *http.Request // r carrying ctx, for an authenticator that needs it
 	for _, au := range a.chain {
-		var (
-			p   *Principal
-			err error
-		)
-		if ca, ok := au.(contextAuthenticator); ok {
-			p, err = ca.authenticateContext(ctx, w, r)
-		} else {
-			if withCtx == nil {
-				withCtx = requestWithContext(r, ctx)
-			}
-			p, err = au.Authenticate(w, withCtx)
-		}
-		if err != nil || p != nil {
+		if p, err := au.authenticate(ctx, w, r); err != nil || p != nil {
 			return p, err
 		}
 	}
@@ -95,7 +74,7 @@ func (a *Auth) challenge() string {
 	if len(a.chain) == 0 {
 		return ""
 	}
-	return a.chain[0].Challenge()
+	return a.chain[0].challenge()
 }
 
 // isAuthFailure reports whether err is a credentials problem (as opposed
@@ -114,7 +93,7 @@ func (a *Auth) WithMethods(methods ...Method) (*Auth, error) {
 	if len(methods) == 0 {
 		return nil, errors.New("restauth: WithMethods needs at least one method")
 	}
-	byMethod := map[Method]Authenticator{}
+	byMethod := map[Method]authenticator{}
 	for i, m := range a.cfg.Methods {
 		byMethod[m] = a.chain[i]
 	}

@@ -55,7 +55,7 @@ func TestNewDefaults(t *testing.T) {
 }
 
 func TestMessagesOverrideAndFormat(t *testing.T) {
-	m := NewMessages(map[string]string{MsgInvalidToken: "Jeton invalide."})
+	m := newMessages(map[string]string{MsgInvalidToken: "Jeton invalide."})
 	if m.Text(MsgInvalidToken) != "Jeton invalide." || m.Text(MsgNotFound) != "Not found." {
 		t.Error("override")
 	}

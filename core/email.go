@@ -14,11 +14,11 @@ var (
 	emailTLDRe   = regexp.MustCompile(`^(?:[\p{L}\p{N}\p{M}-]{2,63})$`)
 )
 
-// ValidEmail reports whether s is an email address Django's EmailValidator
+// validEmail reports whether s is an email address Django's EmailValidator
 // accepts (dot-atom or quoted local part; a dotted domain of letters,
 // digits and hyphens, Unicode letters allowed; "localhost"). The length is
 // checked first, so hostile inputs are rejected in constant time.
-func ValidEmail(s string) bool {
+func validEmail(s string) bool {
 	if len(s) > MaxEmailLength || strings.ContainsAny(s, "\r\n\x00") {
 		return false
 	}

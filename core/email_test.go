@@ -13,13 +13,13 @@ func TestValidEmail(t *testing.T) {
 		"a@-example.com", "a@example.com\r\nBcc: x@evil.example", "a b@example.com", "a@exa_mple.com", `"quoted local"@example.com`,
 		strings.Repeat("a", 250) + "@example.com", "a@@example.com"}
 	for _, s := range good {
-		if !ValidEmail(s) {
-			t.Errorf("ValidEmail(%q) = false", s)
+		if !validEmail(s) {
+			t.Errorf("validEmail(%q) = false", s)
 		}
 	}
 	for _, s := range bad {
-		if ValidEmail(s) {
-			t.Errorf("ValidEmail(%q) = true", s)
+		if validEmail(s) {
+			t.Errorf("validEmail(%q) = true", s)
 		}
 	}
 }
@@ -28,7 +28,7 @@ func TestValidEmailHostileInputIsFast(t *testing.T) {
 	hostile := []string{"a@" + strings.Repeat("a.", 100000) + "com", strings.Repeat("a", 1<<20) + "@example.com"}
 	for _, s := range hostile {
 		start := time.Now()
-		if ValidEmail(s) {
+		if validEmail(s) {
 			t.Error("accepted a hostile address")
 		}
 		if d := time.Since(start); d > 50*time.Millisecond {

@@ -107,7 +107,7 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if e.access != accessNone {
-		p, err := a.Authenticate(w, r)
+		p, err := a.authenticate(r.Context(), w, r)
 		switch {
 		case err != nil && e.access == accessOptional && isAuthFailure(err):
 			req.staleCredentials = true

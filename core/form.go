@@ -89,7 +89,7 @@ func (f *Form) String(spec StringField) (string, bool) {
 		f.errs.Add(spec.Name, "Null characters are not allowed.")
 		valid = false
 	}
-	if valid && spec.Email && !ValidEmail(s) {
+	if valid && spec.Email && !validEmail(s) {
 		f.errs.Add(spec.Name, f.msgs.Text(MsgInvalidEmail))
 		valid = false
 	}

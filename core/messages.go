@@ -115,9 +115,9 @@ type Messages struct {
 	overrides map[string]string
 }
 
-// NewMessages returns a catalog that serves overrides first and the English
+// newMessages returns a catalog that serves overrides first and the English
 // defaults for every code not overridden.
-func NewMessages(overrides map[string]string) Messages {
+func newMessages(overrides map[string]string) Messages {
 	cp := make(map[string]string, len(overrides))
 	for k, v := range overrides {
 		cp[k] = v

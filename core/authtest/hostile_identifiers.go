@@ -210,7 +210,7 @@ func (s *suite) hostileIdentifiers(t *testing.T, c *cases) {
 	c.run(t, "T-ID-09", func(t *testing.T) {
 		// The address length is checked before any parsing (Django
 		// CVE-2023-36053), and before any hashing or store call; the unit
-		// tests of core.ValidEmail cover its cost. No wall-clock assertion
+		// tests of core's email validation cover its cost. No wall-clock assertion
 		// here (the project bans timed unit tests): the proof is the 400
 		// with no hash call.
 		hugeLocal := strings.Repeat("a", 1_000_000) + "@example.com"
