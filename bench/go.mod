@@ -6,10 +6,10 @@ require (
 	github.com/gin-gonic/gin v1.12.0
 	github.com/gorilla/sessions v1.4.0
 	github.com/labstack/echo/v4 v4.16.0
-	github.com/restauth/restauth v0.0.0
-	github.com/restauth/restauth/echoauth v0.0.0
-	github.com/restauth/restauth/ginauth v0.0.0
-	github.com/restauth/restauth/sqlstore v0.0.0
+	github.com/restauth/restauth v0.1.0
+	github.com/restauth/restauth/echoauth v0.1.0
+	github.com/restauth/restauth/ginauth v0.1.0
+	github.com/restauth/restauth/sqlstore v0.1.0
 	golang.org/x/sys v0.50.0
 )
 
@@ -65,11 +65,4 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 	modernc.org/sqlite v1.62.0 // indirect
-)
-
-replace (
-	github.com/restauth/restauth => ../
-	github.com/restauth/restauth/echoauth => ../echoauth
-	github.com/restauth/restauth/ginauth => ../ginauth
-	github.com/restauth/restauth/sqlstore => ../sqlstore
 )

@@ -128,7 +128,7 @@ func (ac AccountConfig) validate(c Config) []error {
 		errs = append(errs, errors.New("account mails need a SecretKey of at least 32 bytes (reset tokens and verification keys are signed with it)"))
 	}
 	if ac.PasswordResetTimeout < time.Second || ac.EmailConfirmationExpiry < time.Second {
-		errs = append(errs, errors.New("Accounts timeouts must be at least a second"))
+		errs = append(errs, errors.New("Accounts.PasswordResetTimeout and Accounts.EmailConfirmationExpiry must be at least a second"))
 	}
 	return errs
 }

@@ -124,7 +124,7 @@ func (t ThrottleConfig) validate() []error {
 	var errs []error
 	for _, r := range []Rate{t.LoginFailuresPerAccount, t.LoginFailuresPerDevice, t.LoginPerIP, t.RegisterPerIP, t.MailPerIP, t.MailPerAddress, t.RefreshFailuresPerIP, t.ResetConfirmFailures} {
 		if r.Limit < 0 || (r.Limit > 0 && r.Window < time.Second) {
-			errs = append(errs, errors.New("Throttle rates need a non-negative Limit and a Window of at least a second"))
+			errs = append(errs, errors.New("every Throttle rate needs a non-negative Limit and a Window of at least a second"))
 			break
 		}
 	}

@@ -157,7 +157,9 @@ func decodeJSONObject(raw []byte, msgs Messages) (Body, error) {
 	return body, nil
 }
 
-var errExtraData = errors.New("Extra data")
+// errExtraData is reported to clients as Python's "Extra data" (see
+// describeJSONError).
+var errExtraData = errors.New("extra data after the JSON value")
 
 // expectEOF fails when anything but white space follows the value.
 func expectEOF(dec *json.Decoder) error {

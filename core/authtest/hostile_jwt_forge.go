@@ -96,11 +96,6 @@ func fJWTHS256(t *testing.T, payload string) string {
 	return fJWTSign(t, "HS256", []byte(jwtSecret), fJWTHeader, payload)
 }
 
-// fJWTVerifyError is token/verify/'s 401 body for msg.
-func fJWTVerifyError(msg string) string {
-	return `{"detail":"` + msg + `","code":"token_not_valid"}`
-}
-
 // fJWTRejected presents token as a Bearer header to the protected app
 // route, as the access cookie to user/ and (unless verifyBody is "") to
 // token/verify/, and wants 401 with accessBody (the first two) and

@@ -4,14 +4,16 @@ go 1.26.0
 
 require (
 	github.com/labstack/echo/v4 v4.16.0
-	github.com/restauth/restauth v0.0.0
-	github.com/restauth/restauth/echoauth v0.0.0
-	github.com/restauth/restauth/sqlstore v0.0.0
+	github.com/restauth/restauth v0.1.0
+	github.com/restauth/restauth/echoauth v0.1.0
+	github.com/restauth/restauth/sqlstore v0.1.0
 )
 
 require (
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
+	github.com/emersion/go-smtp v0.26.0 // indirect
 	github.com/go-sql-driver/mysql v1.10.1 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
@@ -39,10 +41,4 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 	modernc.org/sqlite v1.62.0 // indirect
-)
-
-replace (
-	github.com/restauth/restauth => ../..
-	github.com/restauth/restauth/echoauth => ../../echoauth
-	github.com/restauth/restauth/sqlstore => ../../sqlstore
 )

@@ -6,9 +6,9 @@ require (
 	github.com/chromedp/cdproto v0.159.3
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gin-gonic/gin v1.12.0
-	github.com/restauth/restauth v0.0.0
-	github.com/restauth/restauth/ginauth v0.0.0
-	github.com/restauth/restauth/sqlstore v0.0.0
+	github.com/restauth/restauth v0.1.0
+	github.com/restauth/restauth/ginauth v0.1.0
+	github.com/restauth/restauth/sqlstore v0.1.0
 )
 
 require (
@@ -18,6 +18,8 @@ require (
 	github.com/bytedance/sonic/loader v0.5.0 // indirect
 	github.com/cloudwego/base64x v0.1.6 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
+	github.com/emersion/go-smtp v0.26.0 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.12 // indirect
 	github.com/gin-contrib/sse v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
@@ -61,10 +63,4 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 	modernc.org/sqlite v1.62.0 // indirect
-)
-
-replace (
-	github.com/restauth/restauth => ../..
-	github.com/restauth/restauth/ginauth => ../../ginauth
-	github.com/restauth/restauth/sqlstore => ../../sqlstore
 )
