@@ -31,7 +31,7 @@ func (t *tokenAuthenticator) authenticate(ctx context.Context, _ http.ResponseWr
 	if !validTokenKey(key) {
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}
-	digest := TokenDigest(key)
+	digest := tokenDigest(key)
 	user, tok, err := t.store.UserByToken(ctx, digest)
 	if errors.Is(err, ErrNotFound) {
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))

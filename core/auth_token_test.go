@@ -39,8 +39,8 @@ func TestParseTokenHeader(t *testing.T) {
 }
 
 func TestValidTokenKey(t *testing.T) {
-	key, digest := NewTokenKey()
-	if !validTokenKey(key) || len(digest) != 64 || TokenDigest(key) != digest {
+	key, digest := newTokenKey()
+	if !validTokenKey(key) || len(digest) != 64 || tokenDigest(key) != digest {
 		t.Fatalf("NewTokenKey produced %q / %q", key, digest)
 	}
 	for _, bad := range []string{"", "deadbeef", key + "0", "0123456789ABCDEF0123456789abcdef01234567", "' OR '1'='1", "%", key[:39] + "g"} {
@@ -48,7 +48,7 @@ func TestValidTokenKey(t *testing.T) {
 			t.Errorf("validTokenKey(%q) = true", bad)
 		}
 	}
-	other, _ := NewTokenKey()
+	other, _ := newTokenKey()
 	if other == key {
 		t.Error("two keys are equal")
 	}

@@ -157,10 +157,10 @@ type Config struct {
 	// and mail delivery run under a context with this deadline, so a hung
 	// database cannot hold requests forever. When it passes, the pending
 	// call is cancelled through its context and the request is answered
-	// 503 with Retry-After (security.md T-DB-05). It covers the endpoints
-	// and the authentication done by the middleware, not the application
-	// handler behind it. Default 10s (mail.DefaultTimeout, so that a slow
-	// SMTP server is not cut short).
+	// 503 with Retry-After (T-DB-05 in docs/threat-model.md). It covers
+	// the endpoints and the authentication done by the middleware, not the
+	// application handler behind it. Default 10s (mail.DefaultTimeout, so
+	// that a slow SMTP server is not cut short).
 	RequestTimeout time.Duration
 
 	// Messages overrides catalog texts by message code (see messages.go).

@@ -26,10 +26,10 @@ type AccountConfig struct {
 	// through a background mail.Queue. Default false (asynchronous): with
 	// synchronous delivery the SMTP round trip shows in the latency of a
 	// reset or resend-email request for an existing account only, which
-	// tells an attacker that the address is registered (security.md
-	// T-RESET-02). Set it in tests that read an in-memory outbox right
-	// after the request, or when Mailer is already asynchronous (your own
-	// mail.NewQueue with other limits).
+	// tells an attacker that the address is registered (T-RESET-02 in
+	// docs/threat-model.md). Set it in tests that read an in-memory outbox
+	// right after the request, or when Mailer is already asynchronous (your
+	// own mail.NewQueue with other limits).
 	SynchronousMail bool
 	// Templates render the mails. Default mail.DefaultTemplates()
 	// (allauth's texts); override them to brand the mails.
@@ -61,11 +61,12 @@ type AccountConfig struct {
 	// allauth's ACCOUNT_EMAIL_NOTIFICATIONS. Turn it on so that an owner
 	// whose password was changed by someone else (a stolen session, a
 	// hijacked mailbox used for a reset) learns of it and can act
-	// (ASVS 6.3.7, security.md T-RESET-09). The mail goes to the stored
-	// address through the Mailer (queued unless SynchronousMail), carries
-	// no secret and no link that acts on the account, and is skipped for a
-	// user without an email; a failure is logged and never changes the
-	// answer. Default false (allauth's default); requires a Mailer.
+	// (ASVS 6.3.7; T-RESET-09 in docs/threat-model.md). The mail goes to
+	// the stored address through the Mailer (queued unless
+	// SynchronousMail), carries no secret and no link that acts on the
+	// account, and is skipped for a user without an email; a failure is
+	// logged and never changes the answer. Default false (allauth's
+	// default); requires a Mailer.
 	NotifyPasswordChange bool
 	// RegistrationEmailOptional lets users register without an email
 	// (allauth's ACCOUNT_EMAIL_REQUIRED=False). Default false: required.

@@ -6,8 +6,9 @@ import "strings"
 // example values that tutorials, project templates and .env samples ship
 // ("changeme", "your-256-bit-secret", Django's "django-insecure-" …).
 // Such a value is public knowledge however long it is, so New refuses it
-// (RFC 8725 §3.5; security.md T-JWT-14). The comparison ignores ASCII
-// case, '-', '_' and ' ', so "CHANGE_ME" and "change me" match too. A
+// (RFC 8725 §3.5; T-JWT-14 in docs/threat-model.md). The comparison
+// ignores ASCII case, '-', '_' and ' ', so "CHANGE_ME" and "change me"
+// match too. A
 // secret from a CSPRNG never matches: every fragment is at least 8
 // letters.
 func placeholderSecret(secret []byte) bool {

@@ -9,7 +9,7 @@ import (
 )
 
 func TestCSRFMaskKnownAnswer(t *testing.T) {
-	// Django 3.2 vector (djrestauth-wire.md §5.4).
+	// Vector observed from Django 3.2 (its _mask_cipher_secret).
 	secret, mask := "abcdefghijklmnopqrstuvwxyzABCDEF", "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 	want := "0123456789ABCDEFGHIJKLMNOPQRSTUV02468acegiKMOQSUWY02468acegikmoq"
 	if got := maskCSRFSecretWith(secret, mask); got != want {

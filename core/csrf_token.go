@@ -18,7 +18,7 @@ const (
 // randomCSRFString returns n characters from csrfChars, uniformly: one
 // crypto/rand read, bytes at or above the largest multiple of 62 rejected
 // (per-character big.Int draws cost a third of a Bearer request's CPU:
-// BENCHMARKS.md, finding F3).
+// bench/NOTES.md, finding F3).
 func randomCSRFString(n int) string {
 	const limit = 256 - 256%len(csrfChars) // 248
 	out := make([]byte, 0, n)

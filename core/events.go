@@ -21,10 +21,11 @@ func withEventRequest(ctx context.Context, r *http.Request) context.Context {
 	return context.WithValue(ctx, eventRequestKey{}, r)
 }
 
-// logEvent emits one structured auth event (security.md T-OPS-04): the
-// event name, its outcome, the user id when known and the client IP (as
-// ClientIP decides it), plus extra attributes. It never logs identifiers
-// typed by the client or secrets: those stay out of extra too.
+// logEvent emits one structured auth event (T-OPS-04 in
+// docs/threat-model.md): the event name, its outcome, the user id when
+// known and the client IP (as ClientIP decides it), plus extra attributes.
+// It never logs identifiers typed by the client or secrets: those stay out
+// of extra too.
 func (a *Auth) logEvent(ctx context.Context, level slog.Level, msg, event, outcome string, userID int64, extra ...slog.Attr) {
 	attrs := make([]slog.Attr, 0, 4+len(extra))
 	attrs = append(attrs, slog.String("event", event), slog.String("outcome", outcome))

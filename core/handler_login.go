@@ -198,7 +198,7 @@ func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (e
 	var key string
 	if a.cfg.uses(MethodToken) {
 		var digest string
-		key, digest = NewTokenKey()
+		key, digest = newTokenKey()
 		tok := &Token{Digest: digest, UserID: user.ID, Created: now}
 		if a.cfg.TokenLifetime > 0 {
 			tok.Expires = now.Add(a.cfg.TokenLifetime)

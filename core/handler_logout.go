@@ -34,33 +34,36 @@ import (
 // that authenticated the request was checked by its authenticator.)
 func (a *Auth) serveLogout(req *request) error {
 	ctx := req.r.Context()
-	// The body is read first, whatever the mode, so that a malformed or
+	var sess *sessions.Session
+	if a.cfg.uses(MethodSession) {
+		var err error
+		if sess, err = a.loadSession(req.r); err != nil {
+			return err
+		}
+	}
+	var cookieFamily string
+	if a.jwt != nil && !a.cfg.JWT.DisableCookies {
+		if c, err := req.r.Cookie(a.cfg.JWT.RefreshCookie); err == nil {
+			cookieFamily = a.refreshFamily(c.Value)
+		}
+	}
+	// CSRF comes before the body is read: a form's csrfmiddlewaretoken is
+	// read without consuming it. A refresh cookie needs it even when the
+	// body names another refresh token.
+	if sess != nil || (cookieFamily != "" && !a.cfg.JWT.DisableCookieCSRF) {
+		if err := a.CheckCSRF(req.r); err != nil {
+			return err
+		}
+	}
+	// The body is read whatever the mode, so that a malformed or
 	// mislabelled one (415, 400, 413) changes nothing.
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
 	if err != nil {
 		return err
 	}
-	p := req.principal
-	var sess *sessions.Session
-	if a.cfg.uses(MethodSession) {
-		if sess, err = a.loadSession(req.r); err != nil {
-			return err
-		}
-	}
-	var family string
-	if a.jwt != nil {
-		var fromCookie bool
-		family, fromCookie = a.presentedRefreshFamily(req, body)
-		if sess == nil && fromCookie && !a.cfg.JWT.DisableCookieCSRF {
-			if err := a.CheckCSRF(req.r); err != nil {
-				return err
-			}
-		}
-	}
-	if sess != nil {
-		if err := a.CheckCSRF(req.r); err != nil {
-			return err
-		}
+	family := cookieFamily
+	if token, _ := body["refresh"].(string); token != "" && a.jwt != nil {
+		family = a.refreshFamily(token)
 	}
 	if a.cfg.uses(MethodSession) {
 		if err := a.endSession(req.w, req.r, sess); err != nil {
@@ -75,6 +78,7 @@ func (a *Auth) serveLogout(req *request) error {
 		}
 		a.clearJWTCookies(req.w)
 	}
+	p := req.principal
 	if p != nil {
 		if err := a.revokePrincipal(ctx, p); err != nil {
 			return err
@@ -100,22 +104,15 @@ func (a *Auth) revokePrincipal(ctx context.Context, p *Principal) error {
 	return nil
 }
 
-// presentedRefreshFamily returns the refresh family of a valid refresh
-// token sent in the body or, without one there, in the refresh cookie
-// (fromCookie), or "" when there is none or it does not verify.
-func (a *Auth) presentedRefreshFamily(req *request, body Body) (family string, fromCookie bool) {
-	token, _ := body["refresh"].(string)
-	if token == "" && !a.cfg.JWT.DisableCookies {
-		if c, err := req.r.Cookie(a.cfg.JWT.RefreshCookie); err == nil {
-			token, fromCookie = c.Value, true
-		}
-	}
+// refreshFamily returns the refresh family of token when it is a valid
+// refresh token, else "".
+func (a *Auth) refreshFamily(token string) string {
 	if token == "" {
-		return "", false
+		return ""
 	}
 	claims, err := a.jwt.codec.Parse(token, simplejwt.Refresh)
-	if err != nil || claims.Family == "" {
-		return "", false
+	if err != nil {
+		return ""
 	}
-	return claims.Family, fromCookie
+	return claims.Family
 }

@@ -88,8 +88,8 @@ func (a *Auth) serveRegistration(req *request) error {
 	}
 	if err := a.completeLogin(req, u, http.StatusCreated, ""); err != nil {
 		// The login credential could not be issued: undo the account, so
-		// that the client's retry registers it again (security.md
-		// T-REG-05). No mail has gone out for it yet.
+		// that the client's retry registers it again (T-REG-05 in
+		// docs/threat-model.md). No mail has gone out for it yet.
 		if derr := a.cfg.Store.DeleteUser(context.WithoutCancel(ctx), u.ID); derr != nil {
 			a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: undoing a failed registration failed",
 				slog.Int64("user_id", u.ID), slog.String("error", derr.Error()))

@@ -12,6 +12,7 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/memstore"
 	"github.com/restauth/restauth/core/password"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 // countingStore counts the login writes that reach a memstore. It keeps
@@ -61,7 +62,7 @@ func loginOnce(t *testing.T, store core.Store, lookup *memstore.Store) time.Time
 		t.Fatalf("login: %d %s", w.Code, w.Body)
 	}
 	key := strings.TrimSuffix(strings.TrimPrefix(w.Body.String(), `{"key":"`), `"}`)
-	owner, _, err := lookup.UserByToken(t.Context(), core.TokenDigest(key))
+	owner, _, err := lookup.UserByToken(t.Context(), storekit.TokenDigest(key))
 	if err != nil || owner.ID != u.ID {
 		t.Fatalf("the returned key is not stored for the user: %v, %v", owner, err)
 	}

@@ -14,7 +14,8 @@ var errPanic = errors.New("restauth: panic")
 // recovered handles the value of recover() in restauth's own request
 // code: nil stays nil; http.ErrAbortHandler is re-panicked (net/http's way
 // to abort a response); anything else is logged with its stack, which goes
-// to the server log only, and becomes errPanic (security.md T-OPS-01).
+// to the server log only, and becomes errPanic (T-OPS-01 in
+// docs/threat-model.md).
 func (a *Auth) recovered(r *http.Request, v any) error {
 	if v == nil {
 		return nil

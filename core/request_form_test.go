@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// TestDecodeBodyFormNotUTF8 refuses form and multipart bodies whose keys
-// or values decode to bytes that are not UTF-8 (security.md T-REQ-08),
-// instead of replacing them or passing them on.
+// TestDecodeBodyFormNotUTF8 refuses form and multipart bodies whose keys or
+// values decode to bytes that are not UTF-8 (T-REQ-08 in
+// docs/threat-model.md), instead of replacing them or passing them on.
 func TestDecodeBodyFormNotUTF8(t *testing.T) {
 	const want = `{"detail":"Enter a valid value."}`
 	for _, body := range []string{"username=ad%FFmin", "%FF=x", "a=ok&a=%C3", "username=alice&password=%ED%A0%80"} {

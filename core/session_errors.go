@@ -17,7 +17,8 @@ import (
 // that securecookie cannot decode (tampered, forged, expired signature)
 // and a session file that no longer exists. Anything else fails closed:
 // a Redis outage must not make a logged-in user anonymous, nor let logout
-// claim success while the session lives on (security.md T-SESS-06).
+// claim success while the session lives on (T-SESS-06 in
+// docs/threat-model.md).
 func sessionLoadFailed(err error) bool {
 	if err == nil {
 		return false

@@ -8,7 +8,7 @@ import (
 // LoginTokenStore is an optional store capability: a token login's two
 // writes, the last-login time and the new token, in one transaction, so a
 // database that syncs every commit to disk (SQLite's WAL with
-// synchronous=FULL) syncs once per login instead of twice (BENCHMARKS.md,
+// synchronous=FULL) syncs once per login instead of twice (bench/NOTES.md,
 // F9). core finds it by type assertion on Config.Store and otherwise calls
 // RecordLogin, then CreateToken.
 type LoginTokenStore interface {

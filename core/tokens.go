@@ -10,18 +10,18 @@ import (
 // from 20 random bytes (160 bits).
 const tokenKeyLen = 40
 
-// NewTokenKey returns a fresh DRF-format key and its digest. The key is
+// newTokenKey returns a fresh DRF-format key and its digest. The key is
 // given to the client once; only the digest is stored.
-func NewTokenKey() (key, digest string) {
+func newTokenKey() (key, digest string) {
 	var b [tokenKeyLen / 2]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	key = hex.EncodeToString(b[:])
-	return key, TokenDigest(key)
+	return key, tokenDigest(key)
 }
 
-// TokenDigest returns the lowercase hex SHA-256 of key: what the store
-// keeps and looks up.
-func TokenDigest(key string) string {
+// tokenDigest returns the lowercase hex SHA-256 of key: what the store
+// keeps and looks up (storekit.TokenDigest, for store authors).
+func tokenDigest(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:])
 }

@@ -6,18 +6,20 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Dialect names the SQL database behind a Store. It decides the
-// placeholder style, the migration files and how driver errors are read.
+// Dialect names the SQL database behind a Store. It decides the SQL the
+// store runs, its placeholder style and the migration files; how a
+// connection is made and how errors are read is the Driver's business.
 type Dialect int
 
-// The supported dialects.
+// The supported dialects. Each has a driver package under sqlstore
+// (sqlstore/sqlite, sqlstore/postgres, sqlstore/mysql) that brings the
+// database/sql driver; the dialect itself needs none.
 const (
-	// SQLite through the pure-Go modernc.org/sqlite driver ("sqlite").
+	// SQLite, version 3.37 or later (STRICT tables).
 	SQLite Dialect = iota + 1
-	// Postgres is PostgreSQL through github.com/jackc/pgx/v5/stdlib ("pgx").
+	// Postgres is PostgreSQL.
 	Postgres
-	// MySQL is MySQL or MariaDB through github.com/go-sql-driver/mysql
-	// ("mysql").
+	// MySQL is MySQL 8 or MariaDB 10.5 and later.
 	MySQL
 )
 
@@ -45,17 +47,6 @@ func (d Dialect) bindType() int {
 		return sqlx.DOLLAR
 	}
 	return sqlx.QUESTION
-}
-
-// driverName is the database/sql driver name sqlstore registers d under.
-func (d Dialect) driverName() string {
-	switch d {
-	case Postgres:
-		return "pgx"
-	case MySQL:
-		return "mysql"
-	}
-	return "sqlite"
 }
 
 // preparesStatements reports whether a Store on d keeps its hot statements

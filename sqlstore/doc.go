@@ -1,12 +1,31 @@
 // Package sqlstore is the SQL implementation of core.Store, on sqlx, for
-// SQLite (pure Go, modernc.org/sqlite, the default), PostgreSQL (pgx) and
+// SQLite (pure Go, modernc.org/sqlite), PostgreSQL (pgx) and
 // MySQL/MariaDB (go-sql-driver/mysql).
 //
-// Open takes a URL ("sqlite:auth.db", "postgres://…", "mysql://…"),
-// configures the connection, checks it and applies the embedded migrations;
-// New wraps a pool the application already has. Every Store implements
-// core.Store, core.RefreshStore and core.LoginTokenStore and passes the
-// conformance suite in core/storetest on all three databases.
+// # Drivers
+//
+// sqlstore imports no database driver. Each comes in a package of its
+// own, which links that driver and no other: sqlstore/sqlite,
+// sqlstore/postgres and sqlstore/mysql. A program that uses one database
+// calls that package's Open:
+//
+//	store, err := postgres.Open(ctx, "postgres://app:secret@db:5432/app")
+//
+// A program whose database is chosen by a URL at run time passes the
+// drivers it accepts to Open, which picks one by the URL's scheme:
+//
+//	store, err := sqlstore.Open(ctx, url, sqlite.Driver(), postgres.Driver(), mysql.Driver())
+//
+// A URL whose driver was not passed fails with ErrNoDriver, naming the
+// package to import. Open configures the connection, checks it and applies
+// the embedded migrations; Connect does the same without migrating; New
+// wraps a pool the application already has, given the Driver that matches
+// it. "go list -deps" shows what a program links: a PostgreSQL-only
+// program links neither modernc.org/sqlite nor go-sql-driver/mysql.
+//
+// Every Store implements core.Store, core.RefreshStore and
+// core.LoginTokenStore and passes the conformance suite in core/storetest
+// on all three databases.
 //
 // # Schema
 //
@@ -55,6 +74,8 @@
 //
 // Migrations are versioned and recorded in restauth_schema_migrations;
 // Migrate is idempotent and safe to run from several processes at once.
+// Migrations returns them as files, in goose's layout, for a deployment
+// that runs its own migration tool.
 //
 // # Refresh rotation
 //

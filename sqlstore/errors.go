@@ -1,22 +1,16 @@
 package sqlstore
 
 import (
-	"errors"
 	"strings"
-
-	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/restauth/restauth/core"
 )
 
-// violation is the integrity constraint a driver error reports.
-type violation int
+// conflict is what a constraint violation means for the store.
+type conflict int
 
 const (
-	noViolation violation = iota
+	noConflict conflict = iota
 	dupUsername
 	dupEmail
 	dupDigest
@@ -34,48 +28,22 @@ const (
 	nameTokenPKey   = "restauth_token_pkey"
 )
 
-// classify reads a driver error of dialect d.
-func classify(d Dialect, err error) violation {
-	switch d {
-	case SQLite:
-		var e *sqlite.Error
-		if !errors.As(err, &e) {
-			return noViolation
-		}
-		switch e.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return uniqueByName(sqliteConstraintColumn(e.Error()))
-		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return foreignKey
-		}
-	case Postgres:
-		var e *pgconn.PgError
-		if !errors.As(err, &e) {
-			return noViolation
-		}
-		switch e.Code {
-		case "23505": // unique_violation
-			return uniqueByName(e.ConstraintName)
-		case "23503": // foreign_key_violation
-			return foreignKey
-		}
-	case MySQL:
-		var e *mysql.MySQLError
-		if !errors.As(err, &e) {
-			return noViolation
-		}
-		switch e.Number {
-		case 1062: // ER_DUP_ENTRY
-			return uniqueByName(mysqlDuplicateKey(e.Message))
-		case 1452: // ER_NO_REFERENCED_ROW_2
-			return foreignKey
-		}
+// classify reads a driver error through the store's Driver.
+func (s *Store) classify(err error) conflict {
+	if err == nil {
+		return noConflict
 	}
-	return noViolation
+	switch kind, name := s.driver.Classify(err); kind {
+	case UniqueViolation:
+		return uniqueByName(name)
+	case ForeignKeyViolation:
+		return foreignKey
+	}
+	return noConflict
 }
 
-// uniqueByName maps a constraint, key or column name to the violation.
-func uniqueByName(name string) violation {
+// uniqueByName maps a constraint, key or column name to the conflict.
+func uniqueByName(name string) conflict {
 	switch {
 	case strings.HasSuffix(name, nameUsernameKey), strings.HasSuffix(name, nameUsernameKey+"_uniq"):
 		return dupUsername
@@ -85,30 +53,6 @@ func uniqueByName(name string) violation {
 		return dupDigest
 	}
 	return dupOther
-}
-
-// sqliteConstraintColumn extracts "table.column" from SQLite's
-// "UNIQUE constraint failed: table.column" (the driver may append the
-// result code in parentheses).
-func sqliteConstraintColumn(msg string) string {
-	_, rest, ok := strings.Cut(msg, " constraint failed: ")
-	if !ok {
-		return ""
-	}
-	rest, _, _ = strings.Cut(rest, " ")
-	return strings.TrimSpace(rest)
-}
-
-// mysqlDuplicateKey extracts the key name from MySQL's "Duplicate entry
-// '…' for key '…'". The entry is user data and may itself contain
-// "for key", so the last occurrence is the real one.
-func mysqlDuplicateKey(msg string) string {
-	const marker = " for key '"
-	i := strings.LastIndex(msg, marker)
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSuffix(msg[i+len(marker):], "'")
 }
 
 // wrap prefixes a database error with the operation. The result wraps

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -15,19 +16,25 @@ import (
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/sqlstore"
+	"github.com/restauth/restauth/sqlstore/mysql"
+	"github.com/restauth/restauth/sqlstore/postgres"
+	"github.com/restauth/restauth/sqlstore/sqlite"
 )
 
-// Open an SQLite file (created if missing), migrate it, and use the store.
-// Usernames and emails are unique case-insensitively.
+// Open the database a URL names, chosen at run time: the program links
+// the drivers it passes, and no other. Here an SQLite file (created if
+// missing) is opened and migrated. Usernames and emails are unique
+// case-insensitively.
 func ExampleOpen() {
 	dir, err := os.MkdirTemp("", "restauth-example")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
+	url := "sqlite:" + filepath.Join(dir, "auth.db") // e.g. os.Getenv("RESTAUTH_DATABASE_URL")
 
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(dir, "auth.db"))
+	store, err := sqlstore.Open(ctx, url, sqlite.Driver(), postgres.Driver(), mysql.Driver())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -47,81 +54,110 @@ func ExampleOpen() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(found.ID, found.Username, found.Email)
+	fmt.Println(store.Dialect(), found.ID, found.Username, found.Email)
 
 	err = store.CreateUser(ctx, &core.User{Username: "ALICE", PasswordHash: "!"})
 	fmt.Println(errors.Is(err, core.ErrUsernameTaken))
 	// Output:
-	// 1 Alice Alice@Example.com
+	// sqlite 1 Alice Alice@Example.com
 	// true
 }
 
-// Open PostgreSQL with a time limit on connecting and migrating. The URL
-// is anything pgx accepts; query parameters it does not know, such as
-// search_path, are sent as run-time parameters.
-func ExampleOpen_postgres() {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	store, err := sqlstore.Open(ctx, "postgres://app:secret@db.internal:5432/app?sslmode=verify-full&search_path=auth")
+// A URL whose driver the program did not pass fails before connecting,
+// naming the package to import. The error never quotes the URL.
+func ExampleOpen_missingDriver() {
+	_, err := sqlstore.Open(context.Background(), "postgres://app:secret@db.internal/app", sqlite.Driver())
+	fmt.Println(errors.Is(err, sqlstore.ErrNoDriver))
+	fmt.Println(err)
+	// Output:
+	// true
+	// sqlstore: no driver for the database URL (postgres): import "github.com/restauth/restauth/sqlstore/postgres" and pass postgres.Driver()
+}
+
+// Deploy the schema in a separate step, then start the application with
+// Connect, which does not migrate.
+func ExampleConnect() {
+	dir, err := os.MkdirTemp("", "restauth-example")
 	if err != nil {
-		log.Fatal(err) // the error never contains the password
+		log.Fatal(err)
 	}
-	defer store.Close()
-}
-
-// Open MySQL or MariaDB. Both URL spellings work; the session is forced
-// to a strict sql_mode, UTC and utf8mb4.
-func ExampleOpen_mysql() {
+	defer os.RemoveAll(dir)
+	url := "sqlite:" + filepath.Join(dir, "auth.db")
 	ctx := context.Background()
-	for _, url := range []string{
-		"mysql://app:secret@db.internal:3306/app",
-		"mysql://app:secret@tcp(db.internal:3306)/app?timeout=5s",
-	} {
-		store, err := sqlstore.Open(ctx, url)
-		if err != nil {
-			log.Fatal(err)
-		}
-		store.Close()
-	}
-}
-
-// Deploy the schema in a separate step, then start the application without
-// migrating.
-func ExampleWithoutMigrate() {
-	ctx := context.Background()
-	url := os.Getenv("RESTAUTH_DATABASE_URL")
 
 	// Deployment step.
-	migrator, err := sqlstore.Open(ctx, url) // migrates
+	migrator, err := sqlstore.Open(ctx, url, sqlite.Driver()) // migrates
 	if err != nil {
 		log.Fatal(err)
 	}
 	migrator.Close()
 
 	// Application.
-	store, err := sqlstore.Open(ctx, url, sqlstore.WithoutMigrate())
+	store, err := sqlstore.Connect(ctx, url, sqlite.Driver())
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer store.Close()
+	_, err = store.UserByUsername(ctx, "nobody")
+	fmt.Println(errors.Is(err, core.ErrNotFound))
+	// Output:
+	// true
 }
 
-// Use a pool the application already has. The caller keeps ownership:
-// Store.Close leaves the pool open.
+// Use a pool the application already has, with the driver that matches
+// it. The caller keeps ownership: Store.Close leaves the pool open.
 func ExampleNew() {
-	db, err := sqlx.Open("sqlite", "app.db?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	dir, err := os.MkdirTemp("", "restauth-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	// sqlstore/sqlite links modernc.org/sqlite, which registers "sqlite".
+	db, err := sqlx.Open("sqlite", filepath.Join(dir, "app.db")+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer db.Close()
 
-	store, err := sqlstore.New(db, sqlstore.SQLite)
+	store, err := sqlstore.New(db, sqlite.Driver())
 	if err != nil {
 		log.Fatal(err)
 	}
 	if err := store.Migrate(context.Background()); err != nil {
 		log.Fatal(err)
 	}
+	store.Close()
+	fmt.Println(db.Ping() == nil)
+	// Output:
+	// true
+}
+
+// The migrations as files, for a migration tool. With goose
+// (github.com/pressly/goose/v3), on a *sql.DB opened by the application:
+//
+//	provider, err := goose.NewProvider(goose.DialectPostgres, db, fsys)
+//	…
+//	_, err = provider.Up(ctx)
+//
+// and the application opens its Store with Connect, never Open.
+func ExampleMigrations() {
+	fsys, err := sqlstore.Migrations(sqlstore.Postgres)
+	if err != nil {
+		log.Fatal(err)
+	}
+	names, err := fs.Glob(fsys, "*.sql")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, name := range names {
+		fmt.Println(name)
+	}
+	// Output:
+	// 0001_init.sql
+	// 0002_refresh.sql
+	// 0003_session.sql
+	// 0004_throttle.sql
 }
 
 // Server-side sessions in the application's database: several instances
@@ -135,7 +171,7 @@ func ExampleStore_SessionStore() {
 	defer os.RemoveAll(dir)
 
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(dir, "app.db"))
+	store, err := sqlite.Open(ctx, "sqlite:"+filepath.Join(dir, "app.db"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/password"
+	"github.com/restauth/restauth/sqlstore/internal/testdb"
 )
 
 // TestInstancesShareSessionsAndLogouts runs two restauth servers, each
@@ -17,10 +18,10 @@ import (
 // load balancer: a session, a DB token and a JWT login made on one work on
 // the other, and a logout on one is seen by the other at once.
 func TestInstancesShareSessionsAndLogouts(t *testing.T) {
-	for _, db := range testDBs() {
-		t.Run(db.name, func(t *testing.T) {
-			db.requireServer(t)
-			url := db.url(t)
+	for _, db := range testdb.All() {
+		t.Run(db.Name, func(t *testing.T) {
+			db.RequireServer(t)
+			url := db.URL(t)
 			a, b := newInstance(t, url), newInstance(t, url)
 			if _, err := a.auth.CreateUser(t.Context(), core.NewUser{Username: "alice", Email: "alice@example.com", Password: "Secret-pass-123", EmailVerified: true}); err != nil {
 				t.Fatal(err)
@@ -81,7 +82,7 @@ type instance struct {
 
 func newInstance(t *testing.T, url string) *instance {
 	t.Helper()
-	store := openStore(t, url)
+	store := testdb.Open(t, url)
 	h, err := password.NewArgon2(password.FastArgon2Params())
 	if err != nil {
 		t.Fatal(err)

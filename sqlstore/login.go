@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 var _ core.LoginTokenStore = (*Store)(nil)
@@ -20,7 +21,7 @@ func (s *Store) CreateLoginToken(ctx context.Context, t *core.Token, at time.Tim
 	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
-	if err := core.CheckText(core.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
+	if err := storekit.CheckText(storekit.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
 		return err
 	}
 	notFound := fmt.Errorf("sqlstore: %s: user %d: %w", op, t.UserID, core.ErrNotFound)
@@ -37,8 +38,8 @@ func (s *Store) CreateLoginToken(ctx context.Context, t *core.Token, at time.Tim
 			return notFound
 		}
 		_, err = s.execOn(ctx, ex, s.q.insertToken, t.Digest, t.UserID, toMicros(t.Created), toNullMicros(t.Expires))
-		switch classify(s.dialect, err) {
-		case noViolation:
+		switch s.classify(err) {
+		case noConflict:
 			if err != nil {
 				return wrap(op, err)
 			}

@@ -1,34 +1,37 @@
-package sqlstore
+package sqlstore_test
 
 import (
+	"crypto/rand"
 	"testing"
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
+	"github.com/restauth/restauth/sqlstore/internal/testdb"
 )
 
 // BenchmarkLoginWrites measures a token login's writes on every available
 // database: RecordLogin then CreateToken (two commits) against
 // CreateLoginToken (one transaction).
 func BenchmarkLoginWrites(b *testing.B) {
-	for _, db := range testDBs() {
+	for _, db := range testdb.All() {
 		for _, combined := range []bool{false, true} {
-			name := db.name + "/separate"
+			name := db.Name + "/separate"
 			if combined {
-				name = db.name + "/combined"
+				name = db.Name + "/combined"
 			}
 			b.Run(name, func(b *testing.B) {
-				if db.env != "" {
-					requireEnv(b, db.env)
+				if db.Env != "" {
+					testdb.RequireEnv(b, db.Env)
 				}
-				s := openStore(b, db.url(b))
+				s := testdb.Open(b, db.URL(b))
 				u := &core.User{Username: "alice", IsActive: true, DateJoined: time.Now()}
 				if err := s.CreateUser(b.Context(), u); err != nil {
 					b.Fatal(err)
 				}
 				b.ReportAllocs()
 				for b.Loop() {
-					_, digest := core.NewTokenKey()
+					digest := storekit.TokenDigest(rand.Text())
 					tok := &core.Token{Digest: digest, UserID: u.ID, Created: time.Now()}
 					now := time.Now()
 					if combined {

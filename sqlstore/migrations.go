@@ -14,7 +14,8 @@ import (
 // migrationFiles holds one directory per dialect (migrations/sqlite, …) of
 // files named NNNN_description.sql, applied in version order. A file holds
 // one or more statements, each ending with ";" at the end of a line; lines
-// starting with "--" are comments.
+// starting with "--" are comments, among them goose's "-- +goose Up"
+// (see Migrations).
 //
 //go:embed migrations
 var migrationFiles embed.FS
@@ -26,9 +27,42 @@ type migration struct {
 	statements []string
 }
 
+// Migrations returns the schema migrations of d, the files Migrate
+// applies, for a deployment that runs them with its own migration tool
+// instead of Migrate (then open the Store with Connect, never Open).
+//
+// The files sit at the root of the returned file system, named
+// NNNN_description.sql (0001_init.sql, 0002_refresh.sql, …); NNNN is the
+// version, and a release only ever adds files with higher versions. Each
+// file holds statements ending with ";" at the end of a line, after a
+// "-- +goose Up" line: this is goose's layout, so goose
+// (github.com/pressly/goose/v3) runs them as they are:
+//
+//	fsys, err := sqlstore.Migrations(sqlstore.Postgres)
+//	if err != nil { … }
+//	provider, err := goose.NewProvider(goose.DialectPostgres, sqlDB, fsys) // sqlDB: *sql.DB
+//	if err != nil { … }
+//	results, err := provider.Up(ctx)
+//
+// goose records versions in its own table (goose_db_version), Migrate in
+// restauth_schema_migrations: a database is migrated by one or the other,
+// never both. golang-migrate wants the names NNNN_description.up.sql, and
+// on MySQL multiStatements=true in its DSN: copy the files under those
+// names. There are no down migrations.
+func Migrations(d Dialect) (fs.FS, error) {
+	if !d.valid() {
+		return nil, fmt.Errorf("sqlstore: Migrations: unsupported dialect %v", d)
+	}
+	return fs.Sub(migrationFiles, path.Join("migrations", d.String()))
+}
+
 // loadMigrations reads and parses the migrations of d, sorted by version.
 func loadMigrations(d Dialect) ([]migration, error) {
-	return parseMigrations(migrationFiles, path.Join("migrations", d.String()))
+	fsys, err := Migrations(d)
+	if err != nil {
+		return nil, err
+	}
+	return parseMigrations(fsys, ".")
 }
 
 // parseMigrations reads every *.sql file of dir in fsys.

@@ -1,4 +1,4 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"io"
@@ -14,6 +14,9 @@ import (
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/password"
+	"github.com/restauth/restauth/sqlstore"
+	"github.com/restauth/restauth/sqlstore/internal/testdb"
+	"github.com/restauth/restauth/sqlstore/mysql"
 )
 
 // TestOutageAnswers503AndRecovers cuts the connection to PostgreSQL and
@@ -26,28 +29,27 @@ import (
 // database/sql prepares them again on the new ones.
 func TestOutageAnswers503AndRecovers(t *testing.T) {
 	t.Run("Postgres", func(t *testing.T) {
-		u, err := url.Parse(postgresURL(t))
+		u, err := url.Parse(testdb.PostgresURL(t))
 		if err != nil {
 			t.Fatal(err)
 		}
 		proxy := startProxy(t, u.Host)
 		u.Host = proxy.addr
-		testOutage(t, openStore(t, u.String()), proxy)
+		testOutage(t, testdb.Open(t, u.String()), proxy)
 	})
 	t.Run("MySQL", func(t *testing.T) {
-		tg, err := parseURL(mysqlURL(t))
+		cfg, err := mysql.Config(testdb.MySQLURL(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := tg.mysqlConfig.Clone()
 		proxy := startProxy(t, cfg.Addr)
 		cfg.Addr = proxy.addr
-		store := openStore(t, "mysql://"+cfg.FormatDSN())
-		if store.stmts == nil {
+		store := testdb.Open(t, "mysql://"+cfg.FormatDSN())
+		if !sqlstore.HasStmtCache(store) {
 			t.Fatal("MySQL store without a statement cache")
 		}
 		testOutage(t, store, proxy)
-		if store.stmts.lookup(store.q.userByToken) == nil {
+		if sqlstore.CachedStmt(store, sqlstore.StoreQueries(store).UserByToken) == nil {
 			t.Error("the token lookups did not go through the statement cache")
 		}
 	})
@@ -55,7 +57,7 @@ func TestOutageAnswers503AndRecovers(t *testing.T) {
 
 // testOutage runs the outage scenario on store, whose connections all go
 // through proxy.
-func testOutage(t *testing.T, store *Store, proxy *tcpProxy) {
+func testOutage(t *testing.T, store *sqlstore.Store, proxy *tcpProxy) {
 
 	h, _ := password.NewArgon2(password.FastArgon2Params())
 	policy, _ := password.NewPolicy(password.WithHasher(h))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 var _ core.RefreshStore = (*Store)(nil)
@@ -73,8 +74,8 @@ func (s *Store) inTx(ctx context.Context, op string, warm []string, fn func(ex e
 // unknown owner (the foreign key) wraps core.ErrNotFound; a duplicate ID
 // is a plain error, as it can only be a caller's bug.
 func (s *Store) refreshWriteError(op string, userID int64, err error) error {
-	switch classify(s.dialect, err) {
-	case noViolation:
+	switch s.classify(err) {
+	case noConflict:
 		return wrap(op, err)
 	case foreignKey:
 		return fmt.Errorf("sqlstore: %s: user %d: %w", op, userID, core.ErrNotFound)
@@ -101,7 +102,7 @@ func (s *Store) CreateRefreshFamily(ctx context.Context, f *core.RefreshFamily, 
 	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
-	if err := errors.Join(core.CheckRefreshID("family id", f.ID), core.CheckRefreshID("jti", first.JTI)); err != nil {
+	if err := errors.Join(storekit.CheckRefreshID("family id", f.ID), storekit.CheckRefreshID("jti", first.JTI)); err != nil {
 		return err
 	}
 	if first.FamilyID != f.ID || first.UserID != f.UserID {
@@ -133,13 +134,13 @@ func (s *Store) ConsumeRefreshToken(ctx context.Context, jti string, at time.Tim
 		return nil, wrap(op, err)
 	}
 	if err := errors.Join(
-		core.CheckRefreshID("successor jti", successor.JTI),
-		core.CheckRefreshID("successor family id", successor.FamilyID),
-		core.CheckInstant("rotation", at),
+		storekit.CheckRefreshID("successor jti", successor.JTI),
+		storekit.CheckRefreshID("successor family id", successor.FamilyID),
+		storekit.CheckInstant("rotation", at),
 	); err != nil {
 		return nil, err
 	}
-	if !core.RefreshIDStorable(jti) {
+	if !storekit.RefreshIDStorable(jti) {
 		return nil, core.ErrNotFound
 	}
 	var before *core.RefreshToken
@@ -213,7 +214,7 @@ func (s *Store) AddRefreshToken(ctx context.Context, t *core.RefreshToken) error
 	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
-	if err := errors.Join(core.CheckRefreshID("jti", t.JTI), core.CheckRefreshID("family id", t.FamilyID)); err != nil {
+	if err := errors.Join(storekit.CheckRefreshID("jti", t.JTI), storekit.CheckRefreshID("family id", t.FamilyID)); err != nil {
 		return err
 	}
 	res, err := s.exec(ctx, s.q.addRefreshToken,
@@ -250,7 +251,7 @@ func (s *Store) RefreshTokenByJTI(ctx context.Context, jti string) (*core.Refres
 	if err := ctx.Err(); err != nil {
 		return nil, nil, wrap(op, err)
 	}
-	if !core.RefreshIDStorable(jti) {
+	if !storekit.RefreshIDStorable(jti) {
 		return nil, nil, core.ErrNotFound
 	}
 	var r refreshTokenFamilyRow
@@ -269,7 +270,7 @@ func (s *Store) UserByRefreshFamily(ctx context.Context, familyID string) (*core
 	if err := ctx.Err(); err != nil {
 		return nil, nil, wrap(op, err)
 	}
-	if !core.RefreshIDStorable(familyID) {
+	if !storekit.RefreshIDStorable(familyID) {
 		return nil, nil, core.ErrNotFound
 	}
 	var r refreshFamilyUserRow
@@ -289,10 +290,10 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, familyID string, at tim
 	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
-	if err := core.CheckInstant("revocation", at); err != nil {
+	if err := storekit.CheckInstant("revocation", at); err != nil {
 		return err
 	}
-	if !core.RefreshIDStorable(familyID) {
+	if !storekit.RefreshIDStorable(familyID) {
 		return nil
 	}
 	if _, err := s.exec(ctx, s.q.revokeRefreshFamily, toMicros(at), familyID); err != nil {
@@ -308,10 +309,10 @@ func (s *Store) RevokeUserRefreshFamilies(ctx context.Context, userID int64, exc
 	if err := ctx.Err(); err != nil {
 		return 0, wrap(op, err)
 	}
-	if err := core.CheckInstant("revocation", at); err != nil {
+	if err := storekit.CheckInstant("revocation", at); err != nil {
 		return 0, err
 	}
-	if !core.RefreshIDStorable(exceptFamilyID) {
+	if !storekit.RefreshIDStorable(exceptFamilyID) {
 		exceptFamilyID = "" // no family has the empty ID
 	}
 	res, err := s.db.ExecContext(ctx, s.q.revokeUserRefreshFamilies, toMicros(at), userID, exceptFamilyID)

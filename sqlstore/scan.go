@@ -3,7 +3,7 @@ package sqlstore
 // Explicit scan targets, in the column order of the queries (userColumns,
 // then the joined table's columns), so that the hot reads scan with
 // database/sql's Row.Scan instead of sqlx's reflective mapper
-// (BENCHMARKS.md, F6). A query and its dest method must list the same
+// (bench/NOTES.md, F6). A query and its dest method must list the same
 // columns in the same order; the conformance suite checks every field.
 
 // userColumnCount is how many columns userColumns lists.

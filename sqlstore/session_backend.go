@@ -34,7 +34,7 @@ func (b sqlSessions) Insert(ctx context.Context, id string, data []byte, expires
 	switch {
 	case err == nil:
 		return nil
-	case classify(b.store.dialect, err) != noViolation:
+	case b.store.classify(err) != noConflict:
 		return sessionkit.ErrIDTaken
 	}
 	return wrap("insert session", err)

@@ -1,4 +1,4 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"bytes"
@@ -9,16 +9,18 @@ import (
 	"time"
 
 	"github.com/restauth/restauth/core/sessionkit"
+	"github.com/restauth/restauth/sqlstore"
+	"github.com/restauth/restauth/sqlstore/internal/testdb"
 )
 
 // TestSessionEncodings: a session stored as gob by an earlier version
 // still loads, and a session saved now is stored in the compact encoding
 // and loads back, on every database.
 func TestSessionEncodings(t *testing.T) {
-	for _, db := range testDBs() {
-		t.Run(db.name, func(t *testing.T) {
-			db.requireServer(t)
-			s := openStore(t, db.url(t))
+	for _, db := range testdb.All() {
+		t.Run(db.Name, func(t *testing.T) {
+			db.RequireServer(t)
+			s := testdb.Open(t, db.URL(t))
 			ss := s.SessionStore()
 			old := map[interface{}]interface{}{"_auth_user_id": int64(9), "_auth_user_hash": "h"}
 			var gobData bytes.Buffer
@@ -26,7 +28,7 @@ func TestSessionEncodings(t *testing.T) {
 				t.Fatal(err)
 			}
 			id := sessionkit.NewID()
-			if _, err := s.DB().ExecContext(t.Context(), s.q.insertSession, id, gobData.Bytes(), sessionkit.Expiry(time.Now(), 60)); err != nil {
+			if _, err := s.DB().ExecContext(t.Context(), sqlstore.StoreQueries(s).InsertSession, id, gobData.Bytes(), sessionkit.Expiry(time.Now(), 60)); err != nil {
 				t.Fatal(err)
 			}
 			load := func(id string) map[interface{}]interface{} {
@@ -51,7 +53,7 @@ func TestSessionEncodings(t *testing.T) {
 				t.Fatal(err)
 			}
 			var stored []byte
-			if err := s.DB().GetContext(t.Context(), &stored, s.rebind("SELECT data FROM restauth_session WHERE id = ?"), sess.ID); err != nil {
+			if err := s.DB().GetContext(t.Context(), &stored, s.DB().Rebind("SELECT data FROM restauth_session WHERE id = ?"), sess.ID); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.HasPrefix(stored, []byte("\x00rsk1")) {

@@ -1,4 +1,4 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"errors"
@@ -8,22 +8,23 @@ import (
 	"time"
 
 	"github.com/gorilla/sessions"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/sessionkit"
 	"github.com/restauth/restauth/core/storetest"
+	"github.com/restauth/restauth/sqlstore"
+	"github.com/restauth/restauth/sqlstore/internal/testdb"
 )
 
 // sessionBackend opens session stores on the database at url, each on a
 // Store of its own (a process of its own); Break closes them all.
 func sessionBackend(url string, now func() time.Time) storetest.SessionBackend {
-	var opened []*Store
+	var opened []*sqlstore.Store
 	return storetest.SessionBackend{
 		Open: func(t *testing.T) sessions.Store {
-			s := openStore(t, url)
+			s := testdb.Open(t, url)
 			opened = append(opened, s)
-			return s.SessionStore(WithSessionClock(now))
+			return s.SessionStore(sqlstore.WithSessionClock(now))
 		},
 		Break: func(t *testing.T) {
 			for _, s := range opened {
@@ -38,11 +39,11 @@ func sessionBackend(url string, now func() time.Time) storetest.SessionBackend {
 // TestSessionStore runs the session suite on every available database,
 // with two Stores (two connection pools) on one database as two instances.
 func TestSessionStore(t *testing.T) {
-	for _, db := range testDBs() {
-		t.Run(db.name, func(t *testing.T) {
-			db.requireServer(t)
+	for _, db := range testdb.All() {
+		t.Run(db.Name, func(t *testing.T) {
+			db.RequireServer(t)
 			storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
-				return sessionBackend(db.url(t), now)
+				return sessionBackend(db.URL(t), now)
 			})
 		})
 	}
@@ -52,9 +53,9 @@ func TestSessionStore(t *testing.T) {
 // pool is its single connection: instances are SessionStores of one Store.
 func TestSessionStoreSQLiteMemory(t *testing.T) {
 	storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
-		s := openStore(t, "sqlite::memory:")
+		s := testdb.Open(t, "sqlite::memory:")
 		return storetest.SessionBackend{
-			Open:  func(*testing.T) sessions.Store { return s.SessionStore(WithSessionClock(now)) },
+			Open:  func(*testing.T) sessions.Store { return s.SessionStore(sqlstore.WithSessionClock(now)) },
 			Break: func(*testing.T) { s.Close() },
 		}
 	})
@@ -64,29 +65,12 @@ func TestSessionStoreSQLiteMemory(t *testing.T) {
 // clientFoundRows, built with New: an update that changes nothing reports
 // zero rows, which must not read as a deleted session.
 func TestSessionStoreMySQLWithoutFoundRows(t *testing.T) {
-	requireEnv(t, envMySQL)
+	testdb.RequireEnv(t, testdb.EnvMySQL)
 	storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
-		tg, err := parseURL(mysqlURL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg := tg.mysqlConfig.Clone()
-		cfg.ClientFoundRows = false
-		db, err := sqlx.Open("mysql", cfg.FormatDSN())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		s, err := New(db, MySQL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+		s := newMySQLWithoutFoundRows(t)
 		return storetest.SessionBackend{
-			Open:  func(*testing.T) sessions.Store { return s.SessionStore(WithSessionClock(now)) },
-			Break: func(*testing.T) { db.Close() },
+			Open:  func(*testing.T) sessions.Store { return s.SessionStore(sqlstore.WithSessionClock(now)) },
+			Break: func(*testing.T) { s.DB().Close() },
 		}
 	})
 }
@@ -94,13 +78,13 @@ func TestSessionStoreMySQLWithoutFoundRows(t *testing.T) {
 // TestSessionCorruptData: a row whose data no longer decodes reads as no
 // session, without an error, on every database.
 func TestSessionCorruptData(t *testing.T) {
-	for _, db := range testDBs() {
-		t.Run(db.name, func(t *testing.T) {
-			db.requireServer(t)
-			s := openStore(t, db.url(t))
+	for _, db := range testdb.All() {
+		t.Run(db.Name, func(t *testing.T) {
+			db.RequireServer(t)
+			s := testdb.Open(t, db.URL(t))
 			ss := s.SessionStore()
 			id := sessionkit.NewID()
-			if _, err := s.DB().ExecContext(t.Context(), s.q.insertSession, id, []byte("not gob"), sessionkit.Expiry(time.Now(), 60)); err != nil {
+			if _, err := s.DB().ExecContext(t.Context(), sqlstore.StoreQueries(s).InsertSession, id, []byte("not gob"), sessionkit.Expiry(time.Now(), 60)); err != nil {
 				t.Fatal(err)
 			}
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -116,9 +100,9 @@ func TestSessionCorruptData(t *testing.T) {
 // TestSessionCleanupErrorHandler: StartCleanup reports the errors of its
 // periodic Cleanup to the handler.
 func TestSessionCleanupErrorHandler(t *testing.T) {
-	s := openStore(t, sqliteURL(t))
+	s := testdb.Open(t, testdb.SQLiteURL(t))
 	errs := make(chan error, 100)
-	ss := s.SessionStore(WithSessionCleanupErrorHandler(func(err error) { errs <- err }))
+	ss := s.SessionStore(sqlstore.WithSessionCleanupErrorHandler(func(err error) { errs <- err }))
 	s.Close()
 	stop := ss.StartCleanup(time.Millisecond)
 	defer stop()
@@ -132,24 +116,11 @@ func TestSessionCleanupErrorHandler(t *testing.T) {
 	}
 }
 
-// TestWrapUnavailable: every database error wraps core.ErrUnavailable and
-// keeps its cause.
-func TestWrapUnavailable(t *testing.T) {
-	cause := errors.New("connection refused")
-	err := wrap("user by id", cause)
-	if !errors.Is(err, core.ErrUnavailable) || !errors.Is(err, cause) {
-		t.Errorf("wrap = %v, want core.ErrUnavailable and the cause", err)
-	}
-	if got, want := err.Error(), "sqlstore: user by id: connection refused"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
-}
-
-// TestSessionStoreUsesStore: the session table comes with Open's
+// TestSessionStoreOptions: the session table comes with Open's
 // migrations and the options apply.
 func TestSessionStoreOptions(t *testing.T) {
-	s := openStore(t, sqliteURL(t))
-	ss := s.SessionStore(WithSessionCookieOptions(sessions.Options{Path: "/api", MaxAge: 60}), WithSessionMaxSize(100))
+	s := testdb.Open(t, testdb.SQLiteURL(t))
+	ss := s.SessionStore(sqlstore.WithSessionCookieOptions(sessions.Options{Path: "/api", MaxAge: 60}), sqlstore.WithSessionMaxSize(100))
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	sess, err := ss.New(r, "sessionid")
 	if err != nil {
@@ -159,7 +130,7 @@ func TestSessionStoreOptions(t *testing.T) {
 		t.Errorf("Options = %+v, want the configured ones", *sess.Options)
 	}
 	sess.Values["big"] = string(make([]byte, 200))
-	if err := ss.Save(r, httptest.NewRecorder(), sess); !errors.Is(err, ErrSessionTooLarge) {
+	if err := ss.Save(r, httptest.NewRecorder(), sess); !errors.Is(err, sqlstore.ErrSessionTooLarge) {
 		t.Errorf("Save over WithSessionMaxSize(100) = %v, want ErrSessionTooLarge", err)
 	}
 	delete(sess.Values, "big")
@@ -170,7 +141,7 @@ func TestSessionStoreOptions(t *testing.T) {
 	if err := s.DB().GetContext(t.Context(), &expires, "SELECT expires FROM restauth_session WHERE id = ?", sess.ID); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Until(fromMicros(expires)); d < 50*time.Second || d > 70*time.Second {
+	if d := time.Until(sqlstore.FromMicros(expires)); d < 50*time.Second || d > 70*time.Second {
 		t.Errorf("stored expiry in %v, want about 60s", d)
 	}
 }

@@ -13,7 +13,7 @@ var errStoreClosed = errors.New("store closed")
 // stmtCache holds the statements of one pool prepared once, keyed by their
 // query text, so that modernc.org/sqlite (which has no statement cache)
 // parses each hot query once instead of on every call, and MySQL runs one
-// round trip instead of prepare, execute and close (BENCHMARKS.md, F6).
+// round trip instead of prepare, execute and close (bench/NOTES.md, F6).
 //
 // Statements are prepared lazily, on first use. A *sql.Stmt belongs to the
 // pool, not to a connection: database/sql prepares it again by itself on

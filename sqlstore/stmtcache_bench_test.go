@@ -1,37 +1,39 @@
-package sqlstore
+package sqlstore_test
 
 import (
+	"crypto/rand"
 	"testing"
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
+	"github.com/restauth/restauth/sqlstore"
+	"github.com/restauth/restauth/sqlstore/internal/testdb"
 )
 
 // BenchmarkUserByToken measures the hot token lookup on every available
 // database, with the statement cache (prepared) and without (unprepared),
 // to decide per dialect whether the cache pays (Dialect.preparesStatements).
 func BenchmarkUserByToken(b *testing.B) {
-	for _, db := range testDBs() {
+	for _, db := range testdb.All() {
 		for _, prepared := range []bool{true, false} {
-			name := db.name + "/unprepared"
+			name := db.Name + "/unprepared"
 			if prepared {
-				name = db.name + "/prepared"
+				name = db.Name + "/prepared"
 			}
 			b.Run(name, func(b *testing.B) {
-				if db.env != "" {
-					requireEnv(b, db.env)
+				if db.Env != "" {
+					testdb.RequireEnv(b, db.Env)
 				}
-				s := openStore(b, db.url(b))
-				if prepared && s.stmts == nil {
-					s.stmts = newStmtCache(s.db.DB)
-				} else if !prepared {
-					s.stmts = nil
+				s := testdb.Open(b, db.URL(b))
+				if prepared != sqlstore.HasStmtCache(s) {
+					sqlstore.SetStmtCache(s, prepared)
 				}
 				u := &core.User{Username: "alice", IsActive: true, DateJoined: time.Now()}
 				if err := s.CreateUser(b.Context(), u); err != nil {
 					b.Fatal(err)
 				}
-				_, digest := core.NewTokenKey()
+				digest := storekit.TokenDigest(rand.Text())
 				if err := s.CreateToken(b.Context(), &core.Token{Digest: digest, UserID: u.ID, Created: time.Now()}); err != nil {
 					b.Fatal(err)
 				}

@@ -1,24 +1,29 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
+	"github.com/restauth/restauth/sqlstore"
+	"github.com/restauth/restauth/sqlstore/internal/testdb"
+	"github.com/restauth/restauth/sqlstore/sqlite"
 )
 
 // cacheFixture opens a SQLite store with one user and one token.
-func cacheFixture(t *testing.T) (*Store, *core.User, string) {
+func cacheFixture(t *testing.T) (*sqlstore.Store, *core.User, string) {
 	t.Helper()
-	s := openStore(t, sqliteURL(t))
+	s := testdb.Open(t, testdb.SQLiteURL(t))
 	u := &core.User{Username: "alice", Email: "a@example.com", IsActive: true, DateJoined: time.Now()}
 	if err := s.CreateUser(t.Context(), u); err != nil {
 		t.Fatal(err)
 	}
-	_, digest := core.NewTokenKey()
+	digest := storekit.TokenDigest(rand.Text())
 	if err := s.CreateToken(t.Context(), &core.Token{Digest: digest, UserID: u.ID, Created: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -28,23 +33,24 @@ func cacheFixture(t *testing.T) (*Store, *core.User, string) {
 // TestStmtCacheReusesStatements: a hot query is prepared once and reused.
 func TestStmtCacheReusesStatements(t *testing.T) {
 	s, u, digest := cacheFixture(t)
-	if s.stmts == nil {
+	if !sqlstore.HasStmtCache(s) {
 		t.Fatal("SQLite store without a statement cache")
 	}
+	q := sqlstore.StoreQueries(s)
 	for range 3 {
 		if got, _, err := s.UserByToken(t.Context(), digest); err != nil || got.ID != u.ID {
 			t.Fatalf("UserByToken = %v, %v", got, err)
 		}
 	}
-	first := s.stmts.lookup(s.q.userByToken)
+	first := sqlstore.CachedStmt(s, q.UserByToken)
 	if first == nil {
 		t.Fatal("userByToken not cached")
 	}
-	n := s.stmts.len()
+	n := sqlstore.StmtCacheLen(s)
 	if _, _, err := s.UserByToken(t.Context(), digest); err != nil {
 		t.Fatal(err)
 	}
-	if s.stmts.lookup(s.q.userByToken) != first || s.stmts.len() != n {
+	if sqlstore.CachedStmt(s, q.UserByToken) != first || sqlstore.StmtCacheLen(s) != n {
 		t.Error("a cached query was prepared again")
 	}
 }
@@ -67,16 +73,17 @@ func TestStmtCacheConcurrentFirstUse(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if s.stmts.len() != 1+countCached(s, s.q.insertUser, s.q.insertToken) {
-		t.Errorf("%d statements cached, want one per distinct query", s.stmts.len())
+	q := sqlstore.StoreQueries(s)
+	if n := sqlstore.StmtCacheLen(s); n != 1+countCached(s, q.InsertUser, q.InsertToken) {
+		t.Errorf("%d statements cached, want one per distinct query", n)
 	}
 }
 
 // countCached reports how many of queries are in s's cache.
-func countCached(s *Store, queries ...string) int {
+func countCached(s *sqlstore.Store, queries ...string) int {
 	n := 0
 	for _, q := range queries {
-		if s.stmts.lookup(q) != nil {
+		if sqlstore.CachedStmt(s, q) != nil {
 			n++
 		}
 	}
@@ -91,7 +98,7 @@ func TestStmtCacheSurvivesNewConnections(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.DB().SetMaxIdleConns(0) // closes the idle connections
-	s.DB().SetMaxIdleConns(poolSize)
+	s.DB().SetMaxIdleConns(sqlstore.PoolSize)
 	if closed := s.DB().Stats().MaxIdleClosed; closed == 0 {
 		t.Fatal("no connection was closed")
 	}
@@ -105,7 +112,7 @@ func TestStmtCacheSurvivesNewConnections(t *testing.T) {
 // pool given to New stays open.
 func TestStmtCacheClose(t *testing.T) {
 	owner, u, _ := cacheFixture(t)
-	s, err := New(owner.DB(), SQLite)
+	s, err := sqlstore.New(owner.DB(), sqlite.Driver())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +122,8 @@ func TestStmtCacheClose(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if s.stmts.len() != 0 {
-		t.Errorf("%d statements left after Close", s.stmts.len())
+	if n := sqlstore.StmtCacheLen(s); n != 0 {
+		t.Errorf("%d statements left after Close", n)
 	}
 	if _, err := s.UserByID(t.Context(), u.ID); !errors.Is(err, core.ErrUnavailable) {
 		t.Errorf("UserByID after Close = %v, want core.ErrUnavailable", err)

@@ -13,9 +13,10 @@ import (
 // all state lives in the database, so several processes may share one.
 type Store struct {
 	db      *sqlx.DB
-	dialect Dialect
+	driver  Driver
+	dialect Dialect // driver.Dialect()
 	q       queries
-	owned   bool // Close closes db (Open); false for New
+	owned   bool // Close closes db (Open, Connect); false for New
 
 	// stmts caches the prepared hot statements; nil where preparing
 	// does not pay (see preparesStatements).
@@ -24,24 +25,29 @@ type Store struct {
 
 var _ core.Store = (*Store)(nil)
 
-// New returns a Store on a pool the caller opened and owns; Close does not
-// close it. New runs no SQL and does not migrate: call Migrate.
+// New returns a Store on a pool the caller opened and owns, through d (a
+// driver package's Driver(), for the driver the pool uses); Close does
+// not close the pool. New runs no SQL and does not migrate: call Migrate.
 //
 // The pool must be configured as Open would: on SQLite, foreign_keys on and
 // a busy_timeout (so concurrent writers wait instead of failing with
 // SQLITE_BUSY); on MySQL, a strict sql_mode and utf8mb4. Unlike Open, New
-// cannot check this. On MySQL, clientFoundRows is not required: a write
-// that matched a row without changing it is told apart from a missing row
-// by a second query.
-func New(db *sqlx.DB, d Dialect) (*Store, error) {
+// cannot check this; d.OpenDB builds such a pool from a URL. On MySQL,
+// clientFoundRows is not required: a write that matched a row without
+// changing it is told apart from a missing row by a second query.
+func New(db *sqlx.DB, d Driver) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("sqlstore: New: nil *sqlx.DB")
 	}
-	if !d.valid() {
-		return nil, fmt.Errorf("sqlstore: New: unsupported dialect %v", d)
+	if d == nil {
+		return nil, errors.New("sqlstore: New: nil Driver")
 	}
-	s := &Store{db: db, dialect: d, q: newQueries(d)}
-	if d.preparesStatements() {
+	dialect := d.Dialect()
+	if !dialect.valid() {
+		return nil, fmt.Errorf("sqlstore: New: unsupported dialect %v", dialect)
+	}
+	s := &Store{db: db, driver: d, dialect: dialect, q: newQueries(dialect)}
+	if dialect.preparesStatements() {
 		s.stmts = newStmtCache(db.DB)
 	}
 	return s, nil
@@ -54,8 +60,8 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 // Dialect returns the dialect the store was built for.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// Close closes the store's prepared statements, and the pool if Open
-// created it; a pool given to New stays open, as the caller owns it. The
+// Close closes the store's prepared statements, and the pool if Open or
+// Connect created it; a pool given to New stays open, as the caller owns it. The
 // store must not be used after Close.
 func (s *Store) Close() error {
 	var err error

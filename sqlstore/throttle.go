@@ -8,9 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 // ThrottleStore is a core.ThrottleStore in the store's database, so that
@@ -39,7 +38,7 @@ func windowStart(now time.Time, w time.Duration) (start, end time.Time) {
 // requests in the same window (never fewer than this one's).
 func (t *ThrottleStore) Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error) {
 	const op = "throttle hit"
-	if key == "" || !core.Storable(key, 128) {
+	if key == "" || !storekit.Storable(key, 128) {
 		return 0, time.Time{}, fmt.Errorf("%w: throttle key", core.ErrInvalidValue)
 	}
 	start, end := windowStart(now, window)
@@ -56,7 +55,7 @@ func (t *ThrottleStore) Hit(ctx context.Context, key string, window time.Duratio
 		} else {
 			err = s.queryRow(ctx, s.q.throttleUpsert, []any{key, toMicros(start), toMicros(end)}, &count)
 		}
-		if !isDeadlock(err) {
+		if err == nil || !s.isDeadlock(err) {
 			break
 		}
 	}
@@ -69,11 +68,12 @@ func (t *ThrottleStore) Hit(ctx context.Context, key string, window time.Duratio
 	return count, end, nil
 }
 
-// isDeadlock reports MySQL's "Deadlock found" (1213), which concurrent
-// upserts of one new key can raise; the statement is simply retried.
-func isDeadlock(err error) bool {
-	var me *mysql.MySQLError
-	return errors.As(err, &me) && me.Number == 1213
+// isDeadlock reports a lost deadlock, which concurrent upserts of one new
+// key can raise on MySQL ("Deadlock found", 1213); the statement is
+// simply retried.
+func (s *Store) isDeadlock(err error) bool {
+	kind, _ := s.driver.Classify(err)
+	return kind == Deadlock
 }
 
 // Count implements core.ThrottleStore.

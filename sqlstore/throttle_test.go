@@ -1,17 +1,18 @@
-package sqlstore
+package sqlstore_test
 
 import (
 	"testing"
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/storetest"
+	"github.com/restauth/restauth/sqlstore/internal/testdb"
 )
 
 func TestThrottleStore(t *testing.T) {
-	for _, db := range testDBs() {
-		t.Run(db.name, func(t *testing.T) {
-			db.requireServer(t)
-			storetest.RunThrottleStore(t, func(t *testing.T) core.ThrottleStore { return openStore(t, db.url(t)).ThrottleStore() })
+	for _, db := range testdb.All() {
+		t.Run(db.Name, func(t *testing.T) {
+			db.RequireServer(t)
+			storetest.RunThrottleStore(t, func(t *testing.T) core.ThrottleStore { return testdb.Open(t, db.URL(t)).ThrottleStore() })
 		})
 	}
 }

@@ -7,18 +7,19 @@ import (
 	"fmt"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 // CreateToken implements core.TokenStore. A digest already stored returns
 // core.ErrTokenExists; a token of an unknown user returns an error wrapping
 // core.ErrNotFound (the foreign key).
 func (s *Store) CreateToken(ctx context.Context, t *core.Token) error {
-	if err := core.CheckText(core.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
+	if err := storekit.CheckText(storekit.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
 		return err
 	}
 	_, err := s.exec(ctx, s.q.insertToken, t.Digest, t.UserID, toMicros(t.Created), toNullMicros(t.Expires))
 	if err != nil {
-		switch classify(s.dialect, err) {
+		switch s.classify(err) {
 		case dupDigest:
 			return core.ErrTokenExists
 		case foreignKey:
@@ -34,7 +35,7 @@ func (s *Store) UserByToken(ctx context.Context, digest string) (*core.User, *co
 	if err := ctx.Err(); err != nil {
 		return nil, nil, wrap("user by token", err)
 	}
-	if !core.Storable(digest, core.TokenDigestLength) {
+	if !storekit.Storable(digest, core.TokenDigestLength) {
 		return nil, nil, core.ErrNotFound
 	}
 	var r tokenUserRow
@@ -53,7 +54,7 @@ func (s *Store) DeleteToken(ctx context.Context, digest string) error {
 	if err := ctx.Err(); err != nil {
 		return wrap("delete token", err)
 	}
-	if !core.Storable(digest, core.TokenDigestLength) {
+	if !storekit.Storable(digest, core.TokenDigestLength) {
 		return nil
 	}
 	if _, err := s.exec(ctx, s.q.deleteToken, digest); err != nil {

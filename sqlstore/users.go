@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 // CreateUser implements core.UserStore. A unique-key violation, including
 // one lost to a concurrent insert, becomes core.ErrUsernameTaken or
 // core.ErrEmailTaken; when both keys clash the username is reported.
 func (s *Store) CreateUser(ctx context.Context, u *core.User) error {
-	usernameKey, emailKey, err := core.UserKeys(u)
+	usernameKey, emailKey, err := storekit.UserKeys(u)
 	if err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func (s *Store) CreateUser(ctx context.Context, u *core.User) error {
 // unique key it checked first, so an email clash is re-checked for a
 // username clash, which the contract reports first.
 func (s *Store) createUserError(ctx context.Context, usernameKey string, err error) error {
-	switch classify(s.dialect, err) {
+	switch s.classify(err) {
 	case dupUsername:
 		return core.ErrUsernameTaken
 	case dupEmail:
@@ -66,7 +67,7 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (*core.User
 		return nil, wrap("user by username", err)
 	}
 	key := core.CanonicalUsername(username)
-	if !core.Storable(key, core.MaxKeyLength) {
+	if !storekit.Storable(key, core.MaxKeyLength) {
 		return nil, core.ErrNotFound
 	}
 	return s.getUser(ctx, "user by username", s.q.userByUsernameKey, key)
@@ -79,7 +80,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*core.User, erro
 		return nil, wrap("user by email", err)
 	}
 	key := core.CanonicalEmail(email)
-	if key == "" || !core.Storable(key, core.MaxKeyLength) {
+	if key == "" || !storekit.Storable(key, core.MaxKeyLength) {
 		return nil, core.ErrNotFound
 	}
 	return s.getUser(ctx, "user by email", s.q.userByEmailKey, key)
@@ -100,17 +101,17 @@ func (s *Store) getUser(ctx context.Context, op, query string, arg any) (*core.U
 // UpdateProfile implements core.UserStore.
 func (s *Store) UpdateProfile(ctx context.Context, u *core.User) error {
 	key := core.CanonicalUsername(u.Username)
-	if err := core.CheckText(
-		core.TextField{Name: "username", Value: u.Username, Max: core.MaxUsernameLength},
-		core.TextField{Name: "username key", Value: key, Max: core.MaxKeyLength},
-		core.TextField{Name: "first name", Value: u.FirstName, Max: core.MaxNameLength},
-		core.TextField{Name: "last name", Value: u.LastName, Max: core.MaxNameLength},
+	if err := storekit.CheckText(
+		storekit.TextField{Name: "username", Value: u.Username, Max: core.MaxUsernameLength},
+		storekit.TextField{Name: "username key", Value: key, Max: core.MaxKeyLength},
+		storekit.TextField{Name: "first name", Value: u.FirstName, Max: core.MaxNameLength},
+		storekit.TextField{Name: "last name", Value: u.LastName, Max: core.MaxNameLength},
 	); err != nil {
 		return err
 	}
 	res, err := s.db.ExecContext(ctx, s.q.updateProfile, u.Username, key, u.FirstName, u.LastName, u.ID)
 	if err != nil {
-		if classify(s.dialect, err) == dupUsername {
+		if s.classify(err) == dupUsername {
 			return core.ErrUsernameTaken
 		}
 		return wrap("update profile", err)
@@ -121,7 +122,7 @@ func (s *Store) UpdateProfile(ctx context.Context, u *core.User) error {
 // SetPassword implements core.UserStore: the hash and the epoch bump are
 // one statement.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
-	if err := core.CheckText(core.TextField{Name: "password", Value: hash, Max: core.MaxPasswordHashLength}); err != nil {
+	if err := storekit.CheckText(storekit.TextField{Name: "password", Value: hash, Max: core.MaxPasswordHashLength}); err != nil {
 		return err
 	}
 	return s.updateByID(ctx, "set password", id, s.q.setPassword, hash)
@@ -131,10 +132,10 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
 // single UPDATE … WHERE password = oldHash. It returns core.ErrNotFound for
 // an unknown id.
 func (s *Store) UpgradePasswordHash(ctx context.Context, id int64, oldHash, newHash string) (bool, error) {
-	if err := core.CheckText(core.TextField{Name: "password", Value: newHash, Max: core.MaxPasswordHashLength}); err != nil {
+	if err := storekit.CheckText(storekit.TextField{Name: "password", Value: newHash, Max: core.MaxPasswordHashLength}); err != nil {
 		return false, err
 	}
-	if core.Storable(oldHash, core.MaxPasswordHashLength) {
+	if storekit.Storable(oldHash, core.MaxPasswordHashLength) {
 		res, err := s.db.ExecContext(ctx, s.q.upgradePasswordHash, newHash, id, oldHash)
 		if err != nil {
 			return false, wrap("upgrade password hash", err)

@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// hostileIDs lists every case of the hostile-input and fault list
-// (security.md §3, groups A–M), in the document's order. The Hostile group
+// hostileIDs lists every case of the hostile-case catalogue
+// (docs/threat-model.md, groups A–M), in the document's order. The Hostile group
 // must account for each: a subtest named by the ID, or a written reason
 // why the case does not apply (see cases.notApplicable).
 var hostileIDs = [...]string{
@@ -62,7 +62,7 @@ func newCases() *cases {
 func (c *cases) run(t *testing.T, id string, f func(t *testing.T)) {
 	t.Helper()
 	if !slices.Contains(hostileIDs[:], id) {
-		t.Fatalf("authtest: %q is not a case of security.md §3", id)
+		t.Fatalf("authtest: %q is not a case of docs/threat-model.md", id)
 	}
 	t.Run(id, func(t *testing.T) {
 		c.mu.Lock()
@@ -108,7 +108,7 @@ func (c *cases) check(t *testing.T) {
 	t.Logf("hostile cases: %d run, %d not applicable", len(c.ran)-len(c.skipped), len(c.skipped))
 }
 
-// testHostile runs the hostile-input and fault list of security.md §3, one
+// testHostile runs the hostile-case catalogue (docs/threat-model.md), one
 // subtest per case, named by its ID.
 func (s *suite) testHostile(t *testing.T) {
 	c := newCases()

@@ -11,17 +11,19 @@ import (
 	"github.com/restauth/restauth/core/memstore"
 )
 
-// hostileCookiesCSRF runs security.md §3 H. Cookies, CSRF and cross-origin.
+// hostileCookiesCSRF runs group H of docs/threat-model.md (Cookies, CSRF
+// and cross-origin).
 //
-// Cookie names and attributes follow design.md §2/§3/§5, not security.md's
-// proposal: the names are dj-rest-auth's ("access", "refresh", "sessionid",
-// "csrftoken") so that a SPA or proxy written for dj-rest-auth keeps
-// working (wire compatibility), with HttpOnly, Secure, SameSite=Lax and no
-// Domain (host-only, which is what __Host- would enforce), and the refresh
-// cookie limited to the auth routes. CSRF is Django's: an Origin /
-// Sec-Fetch-Site check against trusted origins, then the csrftoken cookie
-// echoed in X-CSRFToken. The cases test the property behind each proposal
-// against that design.
+// Cookie names and attributes are the wire-compatible ones of
+// docs/design.md §6 (Cookies), not the __Host-/__Secure- names a hardened
+// design would pick: the names are dj-rest-auth's ("access", "refresh",
+// "sessionid", "csrftoken") so that a SPA or proxy written for dj-rest-auth
+// keeps working, with HttpOnly, Secure, SameSite=Lax and no Domain
+// (host-only, which is what __Host- would enforce), and the refresh cookie
+// limited to the auth routes. CSRF is Django's (docs/design.md §4): an
+// Origin / Sec-Fetch-Site check against trusted origins, then the csrftoken
+// cookie echoed in X-CSRFToken. The cases test the property each hardened
+// mechanism would provide against that design.
 func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 	envs := &csrfEnvs{s: s, t: t, clk: newClock(), outbox: mail.NewOutbox(), envs: map[string]*env{}}
 	s.hostileCookies(t, c, envs)
@@ -114,10 +116,10 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-CSRF-07", func(t *testing.T) {
-		// design.md §3: Django's csrftoken (a random secret in a cookie,
-		// echoed masked in X-CSRFToken), not security.md's HMAC-bound token.
-		// The property holds: the attacker's own valid token does not match
-		// the victim's cookie, whatever session it came from.
+		// Django's csrftoken (a random secret in a cookie, echoed masked in
+		// X-CSRFToken; docs/design.md §4), not a token bound by HMAC to the
+		// session. The property holds: the attacker's own valid token does
+		// not match the victim's cookie, whatever session it came from.
 		envs.each(t, func(t *testing.T, e *env) {
 			victim, attacker := csrfLogin(t, e, "csrf07v"), csrfLogin(t, e, "csrf07a")
 			victim.write(t, "X-CSRFToken", attacker.csrf).csrfWantRefused(t)
@@ -127,7 +129,7 @@ func (s *suite) hostileCookiesCSRF(t *testing.T, c *cases) {
 
 	c.run(t, "T-CSRF-08", func(t *testing.T) {
 		// Cookie tossing: a sibling subdomain plants its own csrftoken
-		// (names are dj-rest-auth's, without __Host-: design.md §2) and
+		// (names are dj-rest-auth's, without __Host-: docs/design.md §6) and
 		// sends the matching header. A double-submit token alone would
 		// pass; the origin check, which browsers cannot be made to skip,
 		// refuses it. Login rotates the csrftoken, so a planted one does
@@ -307,10 +309,11 @@ func csrfLoginKey(t *testing.T, e *env, username string) string {
 // hostileCookies runs T-CK-01..04; envs are group H's shared servers.
 func (s *suite) hostileCookies(t *testing.T, c *cases, envs *csrfEnvs) {
 	c.run(t, "T-CK-01", func(t *testing.T) {
-		// design.md §3 replaces security.md's __Host-/__Secure- names and
-		// SameSite=Strict refresh cookie: dj-rest-auth's names for wire
-		// compatibility, host-only (no Domain), Secure, HttpOnly,
-		// SameSite=Lax, the refresh cookie scoped to the auth routes.
+		// Instead of __Host-/__Secure- names and a SameSite=Strict refresh
+		// cookie, restauth keeps dj-rest-auth's names for wire
+		// compatibility (docs/design.md §6): host-only (no Domain), Secure,
+		// HttpOnly, SameSite=Lax, the refresh cookie scoped to the auth
+		// routes.
 		e := envs.get(t, "jwt")
 		e.createUser(t, newUser("ck01"))
 		res := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "ck01", "password", defaultPassword))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/mail"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 // T-CSRF-13: every unsafe request that a cookie could authenticate passes
@@ -530,7 +531,7 @@ func (m *matrixRun) snapshot(t *testing.T, v *matrixVictim) victimState {
 	}
 	st.user = *u
 	if v.key != "" {
-		_, _, err := e.store.UserByToken(ctx, core.TokenDigest(v.key))
+		_, _, err := e.store.UserByToken(ctx, storekit.TokenDigest(v.key))
 		st.tokenLive = err == nil
 	}
 	if rs, ok := e.store.(core.RefreshStore); ok && v.refresh != "" {

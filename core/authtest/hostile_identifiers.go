@@ -10,12 +10,13 @@ import (
 	"github.com/restauth/restauth/core/mail"
 )
 
-// hostileIdentifiers runs security.md §3 B. Identifiers, Unicode and email.
+// hostileIdentifiers runs group B of docs/threat-model.md (Identifiers,
+// Unicode and email).
 //
 // Usernames and emails are unique and looked up on a canonical key (NFKC,
 // case folding, NFKC, to a fixed point: core.CanonicalUsername and
-// core.CanonicalEmail) compared in binary; mail always goes to the stored
-// address (design.md §3).
+// core.CanonicalEmail) compared in binary (docs/design.md §5, Canonical
+// keys); mail always goes to the stored address.
 func (s *suite) hostileIdentifiers(t *testing.T, c *cases) {
 	outbox := mail.NewOutbox()
 	e := s.newEnv(t, accountsMode(outbox, core.VerifyOptional))

@@ -29,7 +29,7 @@ const (
 	fJWTIssuer   = "https://a.example"
 )
 
-// hostileJWT runs security.md §3 F. JWT access tokens.
+// hostileJWT runs group F of docs/threat-model.md (JWT access tokens).
 func (s *suite) hostileJWT(t *testing.T, c *cases) {
 	f := &fJWTEnvs{clk: newClock(), fs: &failingStore{}, outbox: mail.NewOutbox()}
 	f.base = s.newEnv(t, jwtMode(f.clk), f.fs.install)

@@ -135,7 +135,8 @@ func (s *suite) fJWTKeys(t *testing.T, c *cases, f *fJWTEnvs) {
 		}
 		// Access and refresh tokens share the signing key, as SimpleJWT's
 		// do (SIGNING_KEY), so that tokens interoperate with a Django
-		// service (design.md §2); token_type separates them: T-JWT-17/18.
+		// service (docs/design.md §6, JWTs); token_type separates them:
+		// T-JWT-17/18.
 	})
 
 	c.run(t, "T-JWT-15", func(t *testing.T) {

@@ -89,7 +89,7 @@ func (s *suite) fJWTLifecycle(t *testing.T, c *cases, f *fJWTEnvs) {
 			e.do(t, http.MethodPost, e.path("password/change/"), body, "Authorization", "Bearer "+l2.access).
 				wantJSON(t, http.StatusOK, `{"detail":"New password has been saved."}`)
 			gone(t, e, l3)
-			// The login that made the change keeps working (design.md §2).
+			// The login that made the change keeps working (docs/design.md §7).
 			e.fJWTAccepted(t, l2.access, "jwt16")
 		})
 		t.Run("deactivation", func(t *testing.T) {

@@ -12,7 +12,8 @@ import (
 	"github.com/restauth/restauth/core/password"
 )
 
-// hostileLogin runs security.md §3 D. Login, enumeration, brute force.
+// hostileLogin runs group D of docs/threat-model.md (Login, enumeration,
+// brute force).
 func (s *suite) hostileLogin(t *testing.T, c *cases) {
 	c.run(t, "T-LOGIN-01", s.loginFailuresAlike)
 	c.run(t, "T-LOGIN-02", s.loginTimingCheck)

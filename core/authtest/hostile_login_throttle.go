@@ -23,9 +23,9 @@ func rlDefaults(clk *clock) func(*core.Config) {
 // rlAccount: with the default 10 failures per account per 15 minutes, the
 // 11th attempt is 429 with Retry-After, without checking the password; an
 // unknown username locks the same way (no enumeration); after the window
-// the right password works (a soft lock). The proposal's absolute cap of
-// 100 consecutive failures is not a separate mechanism: the soft lock
-// holds an attacker to 10 per 15 minutes.
+// the right password works (a soft lock). NIST SP 800-63B's cap of 100
+// consecutive failures is not a separate mechanism: the soft lock holds an
+// attacker to 10 per 15 minutes.
 func (s *suite) rlAccount(t *testing.T) {
 	clk := newClock()
 	clk.set(time.Date(2026, 11, 26, 20, 0, 0, 0, time.UTC))

@@ -19,7 +19,7 @@ import (
 const serverErrorBody = `{"detail":"A server error occurred."}`
 
 // internalText are fragments no error body may carry: driver text, SQL,
-// file paths, stacks, Go error prefixes (security.md T-OPS-05).
+// file paths, stacks, Go error prefixes (T-OPS-05 in docs/threat-model.md).
 var internalText = []string{"10.0.0.7", "refused", "dial tcp", "SELECT", "INSERT", "sql", ".go", "goroutine", "runtime", "/srv/", "panic", "exploded", "restauth:", "authtest"}
 
 // opsWantClean fails t if the body of res carries internal text.
@@ -32,7 +32,7 @@ func opsWantClean(t *testing.T, res *response) {
 	}
 }
 
-// hostileOperational runs security.md §3 M. Operational.
+// hostileOperational runs group M of docs/threat-model.md (Operational).
 func (s *suite) hostileOperational(t *testing.T, c *cases) {
 	c.run(t, "T-OPS-01", s.opsPanics)
 	c.run(t, "T-OPS-02", s.opsNoSecretsLogged)
@@ -48,7 +48,7 @@ func (s *suite) hostileOperational(t *testing.T, c *cases) {
 // with a generic JSON body, on the endpoints and in the middleware; the
 // stack goes only to the log; the next request is served normally.
 // restauth has no custom-claims or user-serializer hooks (the claims and
-// the user JSON are fixed, design.md §2), so those cannot panic. The
+// the user JSON are fixed: docs/design.md §6), so those cannot panic. The
 // adapters' test servers use gin.New() and echo.New() without their
 // recovery middleware: the recovery shown here is restauth's own.
 func (s *suite) opsPanics(t *testing.T) {
@@ -306,7 +306,7 @@ func (s *suite) opsErrorBodies(t *testing.T) {
 // opsHeaders: every auth response, success or error of any kind, carries
 // Cache-Control: no-store, X-Content-Type-Options: nosniff and a JSON
 // Content-Type. The Content-Type is exactly "application/json" without a
-// charset parameter, as DRF sends it (wire compatibility, design.md §2):
+// charset parameter, as DRF sends it (docs/design.md §6, Responses):
 // RFC 8259 fixes JSON's encoding to UTF-8 and defines no charset
 // parameter, so a client cannot be misled about the encoding.
 func (s *suite) opsHeaders(t *testing.T) {
@@ -361,8 +361,8 @@ func (s *suite) opsHeaders(t *testing.T) {
 	})
 }
 
-// opsMinimumVersions are the versions security.md T-OPS-07 names: the
-// first without the known reachable vulnerabilities (golang-jwt
+// opsMinimumVersions are the versions T-OPS-07 (docs/threat-model.md)
+// names: the first without the known reachable vulnerabilities (golang-jwt
 // CVE-2025-30204 fixed in v5.2.2; x/crypto's 2025 advisories fixed by
 // v0.45.0; Go 1.25.1's standard-library fixes).
 var opsMinimumVersions = map[string]string{

@@ -10,8 +10,8 @@ import (
 	"github.com/restauth/restauth/core/password"
 )
 
-// opsPanics decides which user-supplied hook panics next (security.md
-// T-OPS-01): each hook below asks it before doing its work.
+// opsPanics decides which user-supplied hook panics next (T-OPS-01 in
+// docs/threat-model.md): each hook below asks it before doing its work.
 type opsPanics struct {
 	mu  sync.Mutex
 	now map[string]bool

@@ -13,7 +13,8 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// hostilePasswords runs security.md §3 C. Passwords and hashers.
+// hostilePasswords runs group C of docs/threat-model.md (Passwords and
+// hashers).
 func (s *suite) hostilePasswords(t *testing.T, c *cases) {
 	c.run(t, "T-PW-01", s.pwCodePoints)
 	c.run(t, "T-PW-02", s.pwLengths)
@@ -29,7 +30,7 @@ func (s *suite) hostilePasswords(t *testing.T, c *cases) {
 }
 
 // pwCodePoints: the minimum length counts code points, not bytes. The
-// library default is Django's 8 (design.md: Django's four validators); a
+// library default is Django's 8 (restauth uses Django's four validators); a
 // NIST single-factor deployment configures 15, and both count the same way.
 func (s *suite) pwCodePoints(t *testing.T) {
 	reg := func(e *env, name, pw string) *response {
@@ -205,10 +206,11 @@ func (s *suite) pwBcryptNoTruncation(t *testing.T) {
 	})
 }
 
-// pwLegacyBcrypt: Django's bcrypt$ hash of 72 × "x" (Appendix B's
-// truncation witness) accepts exactly those 72 bytes, never a longer
-// password with that prefix (Django and x/crypto would), and is upgraded to
-// the preferred hasher on success. There is no legacy-compat flag.
+// pwLegacyBcrypt: Django's bcrypt$ hash of 72 × "x" (the truncation
+// witness among Django's known-answer vectors) accepts exactly those 72
+// bytes, never a longer password with that prefix (Django and x/crypto
+// would), and is upgraded to the preferred hasher on success. There is no
+// legacy-compat flag.
 func (s *suite) pwLegacyBcrypt(t *testing.T) {
 	const witness = "bcrypt$$2b$10$AAAAAAAAAAAAAAAAAAAAA.ApmCaPIHPamNyL8uNe.TqnPY2E/1s.m"
 	e := s.newEnv(t)
@@ -230,9 +232,9 @@ func (s *suite) pwLegacyBcrypt(t *testing.T) {
 // pwByteExact: inside the password every byte counts (no Unicode
 // normalisation: decomposed é ≠ composed é, a documented deviation from
 // NIST's SHOULD, for Django-hash compatibility). Surrounding white space
-// is trimmed at every endpoint, as DRF's CharField does (wire behaviour 9
-// of djrestauth-wire.md, which design.md follows), so registration and
-// login agree; NUL is refused with DRF's message, never a 5xx.
+// is trimmed at every endpoint, as DRF's CharField does (docs/design.md
+// §6, Bodies), so registration and login agree; NUL is refused with DRF's
+// message, never a 5xx.
 func (s *suite) pwByteExact(t *testing.T) {
 	e := s.newEnv(t, accountsMode(mail.NewOutbox(), core.VerifyOptional))
 	for i, tc := range []struct {

@@ -1,11 +1,12 @@
 package authtest
 
-// Django hash known-answer vectors (security.md Appendix B, the same as
-// core/password/kat_test.go), each with a copy altered in one parameter
-// that must not verify. Of the two argon2 vectors with Django's m=100 MiB,
-// p=8 (0.4-5 s each on a shared 2-CPU machine, per adapter and database)
-// only the 32-byte one, what current argon2-cffi writes, runs over HTTP;
-// the 16-byte one runs in core/password's KAT test.
+// Django hash known-answer vectors (made by Django 3.2 with fixed salts,
+// the 32-byte argon2 row by a newer argon2-cffi; the same as
+// core/password/kat_test.go), each with a copy altered in one
+// parameter that must not verify. Of the two argon2 vectors with Django's
+// m=100 MiB, p=8 (0.4-5 s each on a shared 2-CPU machine, per adapter and
+// database) only the 32-byte one, what current argon2-cffi writes, runs
+// over HTTP; the 16-byte one runs in core/password's KAT test.
 const pwKATPassword = "correct horse battery staple"
 
 // pwKAT is one Django-made hash of password.
@@ -14,7 +15,7 @@ type pwKAT struct {
 	heavy                            bool // argon2 with Django's m=100 MiB, p=8: slow
 }
 
-// pwKATs returns Appendix B's vectors.
+// pwKATs returns the Django-made vectors.
 func pwKATs() []pwKAT {
 	return []pwKAT{
 		{"pbkdf2_sha256", pwKATPassword,

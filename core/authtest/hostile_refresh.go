@@ -20,7 +20,8 @@ type rtEnvs struct {
 	outbox *mail.Outbox // grace's mail
 }
 
-// hostileRefresh runs security.md §3 G. Refresh tokens: rotation, reuse, revocation.
+// hostileRefresh runs group G of docs/threat-model.md (Refresh tokens:
+// rotation, reuse, revocation).
 func (s *suite) hostileRefresh(t *testing.T, c *cases) {
 	clk := newClock()
 	e := s.newEnv(t, jwtMode(clk))

@@ -12,9 +12,9 @@ import (
 // hostileRefreshWhereTokensGo is T-RT-09 (dj-rest-auth #383/#580): in
 // cookie mode (the default: HttpOnly cookies) the refresh token travels
 // only in Set-Cookie, never in a JSON body, at login ("refresh": "", as
-// djrestauth-wire.md specifies) and at rotation (no "refresh" key); in
-// header mode (no cookies, JWT_AUTH_HTTPONLY=False) it is in the JSON
-// body and no cookie is set.
+// dj-rest-auth answers; docs/design.md §6) and at rotation (no "refresh"
+// key); in header mode (no cookies, JWT_AUTH_HTTPONLY=False) it is in the
+// JSON body and no cookie is set.
 func (s *suite) hostileRefreshWhereTokensGo(t *testing.T, envs *rtEnvs) {
 	clk := envs.clk
 	t.Run("cookie mode", func(t *testing.T) {

@@ -19,7 +19,7 @@ const (
 	regSent          = `{"detail":"Verification e-mail sent."}`
 )
 
-// hostileRegistration runs security.md §3 K. Registration.
+// hostileRegistration runs group K of docs/threat-model.md (Registration).
 func (s *suite) hostileRegistration(t *testing.T, c *cases) {
 	outbox := mail.NewOutbox()
 	e := s.newEnv(t, accountsMode(outbox, core.VerifyMandatory))
@@ -65,8 +65,8 @@ func (s *suite) hostileRegistration(t *testing.T, c *cases) {
 	c.run(t, "T-REG-02", func(t *testing.T) {
 		// restauth keeps dj-rest-auth's (allauth's) wire behaviour: a taken
 		// address is a 400 naming the field, and no mail is sent to anyone.
-		// The enumeration-safe mode security.md proposes (201 and an
-		// "account exists" mail to the owner) is not offered; registration
+		// An enumeration-safe mode (201 and an "account exists" mail to the
+		// owner) would break that answer and is not offered; registration
 		// is throttled per IP instead (Throttle.RegisterPerIP).
 		owner := e.createUser(t, core.NewUser{Username: "owner2", Email: "Owner2@Example.com", Password: defaultPassword, EmailVerified: true})
 		outbox.Reset()
@@ -114,8 +114,9 @@ func (s *suite) hostileRegistration(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-REG-04", func(t *testing.T) {
-		// design.md §2: unknown fields are ignored like DRF (security.md
-		// proposes a 400). The property is that none reaches the account.
+		// Unknown fields are ignored like DRF, not refused with a 400
+		// (docs/design.md §6, Bodies). The property is that none reaches
+		// the account.
 		body := strings.TrimSuffix(register("reg4", "reg4@example.com", defaultPassword), "}") +
 			`,"is_staff":true,"is_superuser":true,"is_active":false,"email_verified":true,"verified":true,` +
 			`"date_joined":"2001-01-01T00:00:00Z","last_login":"2001-01-01T00:00:00Z","id":1,"pk":1,"token_epoch":99,` +

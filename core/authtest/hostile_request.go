@@ -9,13 +9,15 @@ import (
 	"github.com/restauth/restauth/core/mail"
 )
 
-// hostileRequest runs security.md §3 A. Request parsing and transport.
+// hostileRequest runs group A of docs/threat-model.md (Request parsing and
+// transport).
 //
-// Two deliberate deviations from security.md's proposal, both from
-// design.md §2 ("wire-compatible with dj-rest-auth"): form-encoded and
-// multipart bodies are accepted like DRF's default parsers (T-REQ-10 checks
-// they are read as strictly as JSON), and unknown fields are ignored like
-// DRF (T-REQ-04 checks nothing privileged or server-owned can be written).
+// Two choices made for wire compatibility with dj-rest-auth
+// (docs/design.md §6, Bodies) where a stricter API would refuse:
+// form-encoded and multipart bodies are accepted like DRF's default parsers
+// (T-REQ-10 checks they are read as strictly as JSON), and unknown fields
+// are ignored like DRF (T-REQ-04 checks nothing privileged or server-owned
+// can be written).
 func (s *suite) hostileRequest(t *testing.T, c *cases) {
 	// Every user and token method of the store fails: a malformed request
 	// must be refused (400/413/415) before it reaches the store, so any
@@ -75,7 +77,7 @@ func (s *suite) hostileRequest(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-REQ-04", func(t *testing.T) {
-		// design.md §2: unknown fields are ignored like DRF, not refused.
+		// Unknown fields are ignored like DRF, not refused (docs/design.md §6).
 		// The property behind the case is that none of them reaches the
 		// account: the user model has no staff/superuser flag at all, and
 		// pk, email, activity, verification, join date and hash are
@@ -215,8 +217,8 @@ func (s *suite) hostileRequest(t *testing.T, c *cases) {
 	c.run(t, "T-REQ-09", func(t *testing.T) { s.reqTextPlainCookie(t) })
 
 	c.run(t, "T-REQ-10", func(t *testing.T) {
-		// design.md §2: form and multipart are accepted like DRF, read as
-		// strictly as JSON (same field rules, same messages).
+		// Form and multipart are accepted like DRF (docs/design.md §6), read
+		// as strictly as JSON (same field rules, same messages).
 		loginForm := reqForm("username", "alice", "password", defaultPassword)
 		res := e.reqSend(t, http.MethodPost, login, "application/x-www-form-urlencoded", loginForm)
 		e.secrets.add(res.wantKey(t))

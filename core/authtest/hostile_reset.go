@@ -13,7 +13,8 @@ import (
 	"github.com/restauth/restauth/core/mail"
 )
 
-// hostileReset runs security.md §3 J. Password change, reset, email verification, redirects.
+// hostileReset runs group J of docs/threat-model.md (Password change, reset,
+// email verification, redirects).
 func (s *suite) hostileReset(t *testing.T, c *cases) {
 	// One server for the cases that need no special mailer, methods or
 	// limits; each uses its own users. Its fake clock only moves forward
@@ -84,8 +85,8 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		// outbox can be read at once; by default core queues it
 		// (Accounts.SynchronousMail false) and the answer returns before
 		// delivery, which core's TestResetAnswersBeforeDelivery checks.
-		// Statistical equal-latency tests (security.md §4 item 8) are not
-		// run here.
+		// Statistical equal-latency tests of reset requests are not run
+		// here.
 	})
 
 	c.run(t, "T-RESET-03", func(t *testing.T) {
@@ -219,7 +220,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 
 	c.run(t, "T-RESET-08", func(t *testing.T) {
 		// dj-rest-auth answers a bad uid with {"uid":[...]} and a bad token
-		// with {"token":[...]} (wire compatibility, design.md §2): every
+		// with {"token":[...]}, and restauth keeps those shapes: every
 		// malformed uid gets the very answer of a well-formed uid with no
 		// user, so the parser's limits reveal nothing.
 		e.createUser(t, newUser("reset08"))
@@ -282,7 +283,7 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 		}
 		relogin := g.do(t, http.MethodPost, g.path("login/"), jsonObject("username", "reset09", "password", "Reset-pass-99"))
 		relogin.wantStatus(t, http.StatusOK)
-		// security.md also asks for a "password changed" notification mail
+		// T-RESET-09 also asks for a "password changed" notification mail
 		// (ASVS 6.3.7): with Accounts.NotifyPasswordChange the stored
 		// address gets one after the reset above and one after a change,
 		// none after a failed change.
@@ -410,7 +411,8 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 			guess("198.51.100."+strconv.Itoa(i), uid, token[:len(token)-1]+"x").want(t, http.StatusBadRequest, resetBadToken)
 		}
 		for i := 5; i < 40; i++ {
-			guess("198.51.100."+strconv.Itoa(i), uid, token[:len(token)-2]+strconv.Itoa(i)).wantThrottled(t)
+			// "x" is not a hex digit: no guess can be the real token.
+			guess("198.51.100."+strconv.Itoa(i), uid, token[:len(token)-2]+"x"+strconv.Itoa(i%10)).wantThrottled(t)
 		}
 		// One IP guessing across uids is stopped per IP.
 		for i := 0; i < 5; i++ {
@@ -426,11 +428,11 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 	})
 
 	c.run(t, "T-RESET-14", func(t *testing.T) {
-		// dj-rest-auth's UserDetailsSerializer has email read-only
-		// (djrestauth-wire.md: "Read-only: pk, email (silently ignored on
-		// write)"), and restauth has no email-change endpoint: the address
-		// can only change through the application's own code. So an email
-		// change through the API is impossible, not merely guarded: the new
+		// dj-rest-auth's UserDetailsSerializer has pk and email read-only:
+		// a submitted value is silently ignored (docs/design.md §6, Users),
+		// and restauth has no email-change endpoint: the address can only
+		// change through the application's own code. So an email change
+		// through the API is impossible, not merely guarded: the new
 		// address is ignored, gets no mail and never becomes the login or
 		// reset address.
 		e.createUser(t, newUser("reset14"))

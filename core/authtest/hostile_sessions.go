@@ -12,7 +12,7 @@ import (
 	"github.com/restauth/restauth/core"
 )
 
-// hostileSessions runs security.md §3 I. Server sessions.
+// hostileSessions runs group I of docs/threat-model.md (Server sessions).
 //
 // Where the catalogue says 401, session authentication answers 403 with
 // "Authentication credentials were not provided.": DRF's

@@ -16,13 +16,15 @@ import (
 	"github.com/restauth/restauth/core/mail"
 )
 
-// sqlMeta are SQL metacharacters and injection shapes (security.md T-DB-01).
+// sqlMeta are SQL metacharacters and injection shapes (T-DB-01 in
+// docs/threat-model.md).
 var sqlMeta = []string{`'`, `"`, `;--`, `\`, `' OR '1'='1`, `%`, `_`, `alice'--`, `alice" OR ""="`, `a%`, `al_ce`, `%@example.com`}
 
 // unavailableBody is the generic answer to a failing backing store.
 const unavailableBody = `{"detail":"Service temporarily unavailable, try again later."}`
 
-// hostileStorage runs security.md §3 L. Storage, SQL and dependency faults.
+// hostileStorage runs group L of docs/threat-model.md (Storage, SQL and
+// dependency faults).
 func (s *suite) hostileStorage(t *testing.T, c *cases) {
 	c.run(t, "T-DB-01", s.dbMetacharacters)
 	// sqlstore's table names are fixed in its embedded migrations and

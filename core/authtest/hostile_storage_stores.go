@@ -15,8 +15,9 @@ import (
 )
 
 // dbSlowStore blocks the named lookups until their context ends, as a
-// database holding a lock would (security.md T-DB-05). inside counts the
-// calls still blocked, so that a test can see every one was released.
+// database holding a lock would (T-DB-05 in docs/threat-model.md). inside
+// counts the calls still blocked, so that a test can see every one was
+// released.
 type dbSlowStore struct {
 	*failingStore
 	slow   atomic.Bool
@@ -59,7 +60,7 @@ func (d *dbSlowStore) UserByToken(ctx context.Context, digest string) (*core.Use
 
 // dbColliderStore makes the next insert of each armed kind collide with a
 // row written just before it by "another instance", so that the real
-// store's unique constraint fires (security.md T-DB-07).
+// store's unique constraint fires (T-DB-07 in docs/threat-model.md).
 type dbColliderStore struct {
 	*failingStore
 	mu    sync.Mutex
@@ -127,7 +128,7 @@ func (d *dbColliderStore) CreateRefreshFamily(ctx context.Context, f *core.Refre
 
 // dbSessionOutage is a session store (gorilla/sessions) that can go down:
 // its errors wrap core.ErrUnavailable, as sqlstore's do when the database
-// is unreachable (security.md T-DB-06).
+// is unreachable (T-DB-06 in docs/threat-model.md).
 type dbSessionOutage struct {
 	sessions.Store
 	down atomic.Bool

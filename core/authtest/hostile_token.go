@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 // DRF's TokenAuthentication answers, as the E group checks them.
@@ -34,7 +35,7 @@ func tokReject(t *testing.T, res *response, body string) {
 	res.wantHeader(t, "WWW-Authenticate", "Token")
 }
 
-// hostileToken runs security.md §3 E. DB token auth.
+// hostileToken runs group E of docs/threat-model.md (DB token auth).
 //
 // To keep the group cheap on real databases, the cases share two servers
 // (one on a fake clock, one behind a store spy), each case with its own
@@ -153,12 +154,12 @@ func (s *suite) hostileToken(t *testing.T, c *cases) {
 			if _, _, err := e.store.UserByToken(t.Context(), k); !errors.Is(err, core.ErrNotFound) {
 				t.Errorf("UserByToken(raw key): %v, want ErrNotFound", err)
 			}
-			if _, tok, err := e.store.UserByToken(t.Context(), core.TokenDigest(k)); err != nil || tok.Digest != core.TokenDigest(k) {
+			if _, tok, err := e.store.UserByToken(t.Context(), storekit.TokenDigest(k)); err != nil || tok.Digest != storekit.TokenDigest(k) {
 				t.Errorf("UserByToken(digest): %+v, %v", tok, err)
 			}
 			before := len(spy.lookedUp())
 			e.do(t, http.MethodGet, e.path("user/"), "", "Authorization", tokenHeader(k)).wantStatus(t, http.StatusOK)
-			if got := spy.lookedUp()[before:]; len(got) != 1 || got[0] != core.TokenDigest(k) {
+			if got := spy.lookedUp()[before:]; len(got) != 1 || got[0] != storekit.TokenDigest(k) {
 				t.Errorf("authentication looked up %q, want the digest only", got)
 			}
 		}
@@ -184,7 +185,7 @@ func (s *suite) hostileToken(t *testing.T, c *cases) {
 		}
 		// Below the authenticator the store's queries are parameterised:
 		// SQL metacharacters and LIKE wildcards as the digest match nothing.
-		for _, d := range []string{"' OR '1'='1", "' OR 1=1--", "%", "_", `\`, "*", strings.Repeat("_", 64), "%" + core.TokenDigest(key)[1:]} {
+		for _, d := range []string{"' OR '1'='1", "' OR 1=1--", "%", "_", `\`, "*", strings.Repeat("_", 64), "%" + storekit.TokenDigest(key)[1:]} {
 			if _, _, err := e.store.UserByToken(t.Context(), d); !errors.Is(err, core.ErrNotFound) {
 				t.Errorf("UserByToken(%q): %v, want ErrNotFound", d, err)
 			}
@@ -209,8 +210,9 @@ func (s *suite) hostileToken(t *testing.T, c *cases) {
 		})
 		t.Run("deactivated behind restauth's back", func(t *testing.T) {
 			// A flag flipped directly in the store leaves the token row in
-			// place; DRF's own message answers (wire compatibility,
-			// design.md §2), still 401, and only to a holder of a valid key.
+			// place; DRF's own message answers ("User inactive or deleted.",
+			// as DRF's TokenAuthentication says it), still 401, and only to a
+			// holder of a valid key.
 			k := e.login(t, "tok5b", defaultPassword)
 			if err := e.store.SetActive(t.Context(), u5b.ID, false); err != nil {
 				t.Fatal(err)
@@ -311,7 +313,7 @@ func (s *suite) hostileToken(t *testing.T, c *cases) {
 // tokFindKey returns the key of keys whose digest is digest, or "".
 func tokFindKey(keys map[string]bool, digest string) string {
 	for k := range keys {
-		if core.TokenDigest(k) == digest {
+		if storekit.TokenDigest(k) == digest {
 			return k
 		}
 	}

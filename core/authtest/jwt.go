@@ -381,7 +381,8 @@ func (s *suite) testJWTLogout(t *testing.T) {
 // testJWTInterop checks tokens minted by Django's SimpleJWT with the same
 // key, and the stateless mode.
 func (s *suite) testJWTInterop(t *testing.T) {
-	// Minted by SimpleJWT 5.2.2 with jwtSecret (djrestauth-wire.md §4.1).
+	// Minted by SimpleJWT 5.2.2 with jwtSecret: HS256, claims in
+	// SimpleJWT's order (docs/design.md §6, JWTs).
 	const django = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzAwMDAwMzAwLCJpYXQiOjE3MDAwMDAwMDAsImp0aSI6IjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6MX0.H448GkYRr551ToXWfq_ksil1FTVeRhFGgTuHCbTWZSU"
 	clk := newClock()
 	clk.set(time.Unix(1700000100, 0).UTC())

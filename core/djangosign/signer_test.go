@@ -9,9 +9,9 @@ import (
 )
 
 // signingVectors are allauth HMAC confirmation keys observed from Django
-// 3.2 / allauth 0.51 with the probe SECRET_KEY: out_vectors.txt and the
-// confirmation mails of the out_reg_*_401.txt transcripts. The signing
-// time is the base62 timestamp field.
+// 3.2 / allauth 0.51 with the probe SECRET_KEY: keys the probe project
+// printed, and keys from the confirmation mails it sent on registration.
+// The signing time is the base62 timestamp field.
 var signingVectors = []struct {
 	pk   int64
 	unix int64

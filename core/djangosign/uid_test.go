@@ -12,7 +12,7 @@ func TestUIDBase36Vectors(t *testing.T) {
 		uid string
 	}{
 		{1, "1"},
-		{12345, "9ix"}, // out_vectors.txt: base36(12345)= 9ix
+		{12345, "9ix"}, // observed from Django: base36(12345)= 9ix
 		{800000000, "d8ary8"},
 		{35, "z"},
 		{36, "10"},
@@ -33,8 +33,8 @@ func TestUIDBase64Vectors(t *testing.T) {
 		pk  int64
 		uid string
 	}{
-		{1, "MQ"},          // out_vectors.txt: uidb64(1)= MQ
-		{12345, "MTIzNDU"}, // out_vectors.txt: uidb64(12345)= MTIzNDU
+		{1, "MQ"},          // observed from Django: uidb64(1)= MQ
+		{12345, "MTIzNDU"}, // observed from Django: uidb64(12345)= MTIzNDU
 		{42, "NDI"},        // also the signing payload of pk 42
 		{123, "MTIz"},      // a length that needs no padding
 		{math.MaxInt64, "OTIyMzM3MjAzNjg1NDc3NTgwNw"},
@@ -67,7 +67,7 @@ func TestDecodeUIDBase36Rejects(t *testing.T) {
 		"1y2p0ij32e8e8",  // MaxInt64 + 1
 		"zzzzzzzzzzzzz",  // 13 digits, overflows
 		"11111111111111", // 14 digits: over Django's limit
-		"!!",             // transcript "confirm undecodable uid"
+		"!!",             // probed: dj-rest-auth's "undecodable uid" case
 	)
 	for _, s := range bad {
 		pk, err := DecodeUIDBase36(s)
@@ -82,8 +82,8 @@ func TestDecodeUIDBase64Rejects(t *testing.T) {
 		"MQ==", "MQ=", // padded (Django would accept; never emitted)
 		"MR", // non-zero trailing bits
 		"M", "MQ\n", "M\nQ", "MQ ", "+Q", "/w",
-		"zzzz",                        // transcript "confirm bad uid": decodes to garbage
-		"!!",                          // transcript "confirm undecodable uid"
+		"zzzz",                        // probed: dj-rest-auth's "bad uid" case, decodes to garbage
+		"!!",                          // probed: dj-rest-auth's "undecodable uid" case
 		b64Of("0"),                    // pk 0
 		b64Of("-1"),                   // negative
 		b64Of("+1"),                   // explicit sign

@@ -163,11 +163,11 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 // authentication methods of the mode, the secret key, cookie security,
 // trusted origins, email verification, the frontend URL of mail links and
 // the mailer (SMTP when RESTAUTH_SMTP_ADDR is set, else mails are printed
-// to stdout). In jwt mode it applies the starters' recommended settings
-// (design.md §5): cookies "access" and "refresh" (HttpOnly, SameSite=Lax,
-// Secure unless RESTAUTH_INSECURE_COOKIES=1), access lifetime 15 minutes,
-// refresh 7 days, rotation with reuse detection, expirations in login
-// bodies. Session and all modes need cfg.Session.Store set beforehand.
+// to stdout). In jwt mode it applies the starters' recommended settings:
+// cookies "access" and "refresh" (HttpOnly, SameSite=Lax, Secure unless
+// RESTAUTH_INSECURE_COOKIES=1), access lifetime 15 minutes, refresh 7 days,
+// rotation with reuse detection, expirations in login bodies. Session and
+// all modes need cfg.Session.Store set beforehand.
 func (s Settings) Apply(cfg *core.Config) error {
 	switch s.Mode {
 	case ModeToken:

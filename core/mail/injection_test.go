@@ -1,8 +1,9 @@
 package mail_test
 
-// T-ID-08 (security.md): CR/LF in addresses and in user-controlled values
-// rendered into the subject. golang/go#21159: header construction is the
-// caller's job, so the mailers refuse line breaks before any network I/O.
+// T-ID-08 (docs/threat-model.md): CR/LF in addresses and in user-controlled
+// values rendered into the subject. golang/go#21159: header construction is
+// the caller's job, so the mailers refuse line breaks before any network
+// I/O.
 
 import (
 	"context"

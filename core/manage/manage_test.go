@@ -11,6 +11,7 @@ import (
 	"github.com/restauth/restauth/core/manage"
 	"github.com/restauth/restauth/core/memstore"
 	"github.com/restauth/restauth/core/password"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 func newAuth(t *testing.T) (*core.Auth, core.Store) {
@@ -80,7 +81,7 @@ func TestChangePasswordAndDeactivateRevokeTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	u, _ := store.UserByUsername(ctx, "alice")
-	_, digest := core.NewTokenKey()
+	digest := storekit.TokenDigest("first key of alice")
 	if err := store.CreateToken(ctx, &core.Token{Digest: digest, UserID: u.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestChangePasswordAndDeactivateRevokeTokens(t *testing.T) {
 	if _, _, err := store.UserByToken(ctx, digest); !errors.Is(err, core.ErrNotFound) {
 		t.Errorf("token survived password change: %v", err)
 	}
-	_, digest = core.NewTokenKey()
+	digest = storekit.TokenDigest("second key of alice")
 	_ = store.CreateToken(ctx, &core.Token{Digest: digest, UserID: u.ID})
 	if _, err := run(t, a, "deactivate", "--username", "alice"); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 // storedRefreshToken returns a private copy of t with times as a database
@@ -31,7 +32,7 @@ func (s *Store) CreateRefreshFamily(ctx context.Context, f *core.RefreshFamily, 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := errors.Join(core.CheckRefreshID("family id", f.ID), core.CheckRefreshID("jti", first.JTI)); err != nil {
+	if err := errors.Join(storekit.CheckRefreshID("family id", f.ID), storekit.CheckRefreshID("jti", first.JTI)); err != nil {
 		return err
 	}
 	if first.FamilyID != f.ID || first.UserID != f.UserID {
@@ -67,13 +68,13 @@ func (s *Store) ConsumeRefreshToken(ctx context.Context, jti string, at time.Tim
 		return nil, err
 	}
 	if err := errors.Join(
-		core.CheckRefreshID("successor jti", successor.JTI),
-		core.CheckRefreshID("successor family id", successor.FamilyID),
-		core.CheckInstant("rotation", at),
+		storekit.CheckRefreshID("successor jti", successor.JTI),
+		storekit.CheckRefreshID("successor family id", successor.FamilyID),
+		storekit.CheckInstant("rotation", at),
 	); err != nil {
 		return nil, err
 	}
-	if !core.RefreshIDStorable(jti) {
+	if !storekit.RefreshIDStorable(jti) {
 		return nil, core.ErrNotFound
 	}
 	s.mu.Lock()
@@ -106,7 +107,7 @@ func (s *Store) AddRefreshToken(ctx context.Context, t *core.RefreshToken) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := errors.Join(core.CheckRefreshID("jti", t.JTI), core.CheckRefreshID("family id", t.FamilyID)); err != nil {
+	if err := errors.Join(storekit.CheckRefreshID("jti", t.JTI), storekit.CheckRefreshID("family id", t.FamilyID)); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -132,7 +133,7 @@ func (s *Store) RefreshTokenByJTI(ctx context.Context, jti string) (*core.Refres
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	if !core.RefreshIDStorable(jti) {
+	if !storekit.RefreshIDStorable(jti) {
 		return nil, nil, core.ErrNotFound
 	}
 	s.mu.RLock()
@@ -150,7 +151,7 @@ func (s *Store) UserByRefreshFamily(ctx context.Context, familyID string) (*core
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	if !core.RefreshIDStorable(familyID) {
+	if !storekit.RefreshIDStorable(familyID) {
 		return nil, nil, core.ErrNotFound
 	}
 	s.mu.RLock()
@@ -172,10 +173,10 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, familyID string, at tim
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := core.CheckInstant("revocation", at); err != nil {
+	if err := storekit.CheckInstant("revocation", at); err != nil {
 		return err
 	}
-	if !core.RefreshIDStorable(familyID) {
+	if !storekit.RefreshIDStorable(familyID) {
 		return nil
 	}
 	s.mu.Lock()
@@ -192,7 +193,7 @@ func (s *Store) RevokeUserRefreshFamilies(ctx context.Context, userID int64, exc
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if err := core.CheckInstant("revocation", at); err != nil {
+	if err := storekit.CheckInstant("revocation", at); err != nil {
 		return 0, err
 	}
 	s.mu.Lock()

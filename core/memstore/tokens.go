@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 // CreateToken implements core.TokenStore. A token of an unknown user is
@@ -22,7 +23,7 @@ func (s *Store) CreateToken(ctx context.Context, t *core.Token) error {
 // insertTokenLocked validates t and stores a copy, returning its owner.
 // The caller holds s.mu for writing.
 func (s *Store) insertTokenLocked(t *core.Token) (*core.User, error) {
-	if err := core.CheckText(core.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
+	if err := storekit.CheckText(storekit.TextField{Name: "digest", Value: t.Digest, Max: core.TokenDigestLength}); err != nil {
 		return nil, err
 	}
 	u, ok := s.users[t.UserID]

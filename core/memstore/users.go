@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/restauth/restauth/core"
+	"github.com/restauth/restauth/core/storekit"
 )
 
 // CreateUser implements core.UserStore.
@@ -12,7 +13,7 @@ func (s *Store) CreateUser(ctx context.Context, u *core.User) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	usernameKey, emailKey, err := core.UserKeys(u)
+	usernameKey, emailKey, err := storekit.UserKeys(u)
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (*core.User
 		return nil, err
 	}
 	key := core.CanonicalUsername(username)
-	if !core.Storable(key, core.MaxKeyLength) {
+	if !storekit.Storable(key, core.MaxKeyLength) {
 		return nil, core.ErrNotFound
 	}
 	s.mu.RLock()
@@ -72,7 +73,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*core.User, erro
 		return nil, err
 	}
 	key := core.CanonicalEmail(email)
-	if key == "" || !core.Storable(key, core.MaxKeyLength) {
+	if key == "" || !storekit.Storable(key, core.MaxKeyLength) {
 		return nil, core.ErrNotFound
 	}
 	s.mu.RLock()
@@ -90,11 +91,11 @@ func (s *Store) UpdateProfile(ctx context.Context, u *core.User) error {
 		return err
 	}
 	key := core.CanonicalUsername(u.Username)
-	if err := core.CheckText(
-		core.TextField{Name: "username", Value: u.Username, Max: core.MaxUsernameLength},
-		core.TextField{Name: "username key", Value: key, Max: core.MaxKeyLength},
-		core.TextField{Name: "first name", Value: u.FirstName, Max: core.MaxNameLength},
-		core.TextField{Name: "last name", Value: u.LastName, Max: core.MaxNameLength},
+	if err := storekit.CheckText(
+		storekit.TextField{Name: "username", Value: u.Username, Max: core.MaxUsernameLength},
+		storekit.TextField{Name: "username key", Value: key, Max: core.MaxKeyLength},
+		storekit.TextField{Name: "first name", Value: u.FirstName, Max: core.MaxNameLength},
+		storekit.TextField{Name: "last name", Value: u.LastName, Max: core.MaxNameLength},
 	); err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func (s *Store) UpdateProfile(ctx context.Context, u *core.User) error {
 
 // SetPassword implements core.UserStore.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
-	if err := core.CheckText(core.TextField{Name: "password", Value: hash, Max: core.MaxPasswordHashLength}); err != nil {
+	if err := storekit.CheckText(storekit.TextField{Name: "password", Value: hash, Max: core.MaxPasswordHashLength}); err != nil {
 		return err
 	}
 	return s.update(ctx, id, func(u *core.User) {
@@ -127,7 +128,7 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
 // UpgradePasswordHash implements core.UserStore. It returns ErrNotFound for
 // an unknown id.
 func (s *Store) UpgradePasswordHash(ctx context.Context, id int64, oldHash, newHash string) (bool, error) {
-	if err := core.CheckText(core.TextField{Name: "password", Value: newHash, Max: core.MaxPasswordHashLength}); err != nil {
+	if err := storekit.CheckText(storekit.TextField{Name: "password", Value: newHash, Max: core.MaxPasswordHashLength}); err != nil {
 		return false, err
 	}
 	swapped := false

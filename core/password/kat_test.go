@@ -7,18 +7,19 @@ import (
 	"testing"
 )
 
-// Known-answer vectors from security.md Appendix B and djrestauth-wire.md
-// §6.1, made by Django 3.2 (argon2-cffi 21.1, python bcrypt 3.2.2) or, for
-// the 32-byte argon2 row, by a newer argon2-cffi. They use real, expensive
-// parameters; every other test uses cheap ones.
+// Known-answer vectors for Django's hashers, made by Django 3.2
+// (argon2-cffi 21.1, python bcrypt 3.2.2) or, for the 32-byte argon2 row,
+// by a newer argon2-cffi, in two sets: katPassword with the salt "AAAA…"
+// (plus a few special rows), and katPassword61 with the salt "seasalt…".
+// They use real, expensive parameters; every other test uses cheap ones.
 //
 // The race detector slows the pure-Go hash code about 20-fold and finds
 // nothing in these single-goroutine tests, so under -race (katFull false)
 // only the positive verification of each vector runs; the negative checks
 // run in every plain `go test`.
 const (
-	katPassword   = "correct horse battery staple" // Appendix B
-	katPassword61 = "correct horse"                // §6.1
+	katPassword   = "correct horse battery staple" // the "AAAA…" salt set
+	katPassword61 = "correct horse"                // the "seasalt…" set
 )
 
 type kat struct {
@@ -31,7 +32,8 @@ type kat struct {
 }
 
 var kats = []kat{
-	// Appendix B.
+	// The "AAAA…" salt set, then a Unicode password, the bcrypt truncation
+	// witness (72 × "x") and the 32-byte argon2 row.
 	{"pbkdf2_sha256 600000", katPassword,
 		"pbkdf2_sha256$600000$AAAAAAAAAAAAAAAAAAAAAA$JNqRf6mWHLaaE3bPHymSqO2KZ7DTJYovxup9J2sdLYA=",
 		"pbkdf2_sha256$600001$AAAAAAAAAAAAAAAAAAAAAA$JNqRf6mWHLaaE3bPHymSqO2KZ7DTJYovxup9J2sdLYA=", false},
@@ -56,23 +58,23 @@ var kats = []kat{
 	{"argon2id 32-byte", "Parity-Pass-2026 ü",
 		"argon2$argon2id$v=19$m=102400,t=2,p=8$YWJjZGVmZ2hpamtsbW5vcHFyc3R1dg$IgorAEoC45Hed6TrnrYvCyIvYcj3785+rmJayoEyW88",
 		"argon2$argon2id$v=19$m=102400,t=2,p=7$YWJjZGVmZ2hpamtsbW5vcHFyc3R1dg$IgorAEoC45Hed6TrnrYvCyIvYcj3785+rmJayoEyW88", false},
-	// djrestauth-wire.md §6.1.
-	{"§6.1 pbkdf2_sha256 260000", katPassword61,
+	// The "seasalt…" set: Django 3.2's default parameters and a short salt.
+	{"seasalt pbkdf2_sha256 260000", katPassword61,
 		"pbkdf2_sha256$260000$seasalt12345678901234a$jr7AzE1LBnhm7rQv5NmnK6OoSbr8HjWzUcGKRkV8oEQ=",
 		"pbkdf2_sha256$260001$seasalt12345678901234a$jr7AzE1LBnhm7rQv5NmnK6OoSbr8HjWzUcGKRkV8oEQ=", false},
-	{"§6.1 pbkdf2_sha256 10000 short salt", katPassword61,
+	{"seasalt pbkdf2_sha256 10000 short salt", katPassword61,
 		"pbkdf2_sha256$10000$seasalt$yUSQkCSBBGjOglsg2f0YsigZVwZC6oXxFCoUK6nZWMQ=",
 		"pbkdf2_sha256$10001$seasalt$yUSQkCSBBGjOglsg2f0YsigZVwZC6oXxFCoUK6nZWMQ=", false},
-	{"§6.1 pbkdf2_sha1 260000", katPassword61,
+	{"seasalt pbkdf2_sha1 260000", katPassword61,
 		"pbkdf2_sha1$260000$seasalt12345678901234a$0ArxCBziO/xWPyYIj44LUQ1GHA4=",
 		"pbkdf2_sha1$26000$seasalt12345678901234a$0ArxCBziO/xWPyYIj44LUQ1GHA4=", false},
-	{"§6.1 argon2id", katPassword61,
+	{"seasalt argon2id", katPassword61,
 		"argon2$argon2id$v=19$m=102400,t=2,p=8$c2Vhc2FsdDEyMzQ1Njc4OTAxMjM0YQ$1vvdn2+Ua3UpK18u/dZi3w",
 		"argon2$argon2id$v=19$m=102392,t=2,p=8$c2Vhc2FsdDEyMzQ1Njc4OTAxMjM0YQ$1vvdn2+Ua3UpK18u/dZi3w", false},
-	{"§6.1 bcrypt_sha256 cost 12", katPassword61,
+	{"seasalt bcrypt_sha256 cost 12", katPassword61,
 		"bcrypt_sha256$$2b$12$abcdefghijklmnopqrstuurByPinJWI/V/0c5apkEb2KJQv7f.gZO",
 		"bcrypt_sha256$$2b$11$abcdefghijklmnopqrstuurByPinJWI/V/0c5apkEb2KJQv7f.gZO", true},
-	{"§6.1 bcrypt cost 12", katPassword61,
+	{"seasalt bcrypt cost 12", katPassword61,
 		"bcrypt$$2b$12$abcdefghijklmnopqrstuuFDJRuYeKkCzo3Wy7h8SxhBSHBAHiPK2",
 		"bcrypt$$2b$11$abcdefghijklmnopqrstuuFDJRuYeKkCzo3Wy7h8SxhBSHBAHiPK2", true},
 }

@@ -19,7 +19,7 @@ type LimiterConfig struct {
 	// Default: runtime.GOMAXPROCS(0)-1 (at least 1) when the limiter is
 	// made. Hashing is CPU-bound, so running more operations than CPUs only
 	// adds latency (and memory) to all of them, and leaving one CPU free
-	// keeps authenticated requests fast during a login flood (BENCHMARKS.md,
+	// keeps authenticated requests fast during a login flood (bench/NOTES.md,
 	// finding F8); extra callers queue instead.
 	MaxConcurrent int
 	// MemoryBudget is the total memory, in bytes, that running operations

@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// The compact session encoding (BENCHMARKS.md, F4): gob compiles a decoder
+// The compact session encoding (bench/NOTES.md, F4): gob compiles a decoder
 // from the type description at the head of every stream, which was most
 // of the cost of a session request. The compact encoding is
 //

@@ -45,9 +45,9 @@
 // at least 2048 bits. Config.PreviousKeys verify but never sign, for
 // rotation. Access and refresh tokens are signed with the same key, as
 // SimpleJWT does, and are kept apart by the token_type claim; deriving
-// separate per-purpose keys (security.md Appendix F) would break Django
-// compatibility, so if a deployment does not need it, callers may derive
-// Key.Secret from a master secret themselves.
+// separate per-purpose keys (HKDF sub-keys of one master secret, say) would
+// break Django compatibility, so if a deployment does not need it, callers
+// may derive Key.Secret from a master secret themselves.
 //
 // Not supported: SimpleJWT's sliding tokens, JWK_URL (no key is ever
 // fetched), non-integer user ids, and RSA-PSS.

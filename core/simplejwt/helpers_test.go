@@ -15,8 +15,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// Known-answer vector (djrestauth-wire.md §4.1), observed against Django
-// SimpleJWT 5.2.2 / PyJWT 2.6.
+// Known-answer vector of SimpleJWT's HS256 encoding (fixed header segment,
+// compact payload with the claims in SimpleJWT's order), observed against
+// Django SimpleJWT 5.2.2 / PyJWT 2.6.
 const (
 	katSecret = "probe-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
 	katJTI    = "0123456789abcdef0123456789abcdef"
@@ -27,8 +28,8 @@ const (
 )
 
 // Tokens minted by Django (dj-rest-auth HEAD, SimpleJWT 5.2.2) with
-// SIGNING_KEY = katSecret: the "JWT login" exchange of
-// /work/shared/spec/transcripts/out_jwt2_head.txt.
+// SIGNING_KEY = katSecret, captured from a JWT login against that Django
+// service.
 const (
 	djangoAccess    = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzk1NzIxNzIzLCJpYXQiOjE3OTU3MjE0MjMsImp0aSI6ImY4YmNiOWQ2OWIxZTRlMzk5Y2JmYTJiM2U1YjFhZTgzIiwidXNlcl9pZCI6MX0.G7u_BvY5RVjoymzvJsj8YBPvhtcbAqJRFOlqrX57bqE"
 	djangoRefresh   = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsImV4cCI6MTc5NTgwNzgyMywiaWF0IjoxNzk1NzIxNDIzLCJqdGkiOiI0ZjM4NzJlOGY3ZTY0NjA2OGRlZjBjYzdiMzg5M2MxZiIsInVzZXJfaWQiOjF9.Fr9I46DawkiKV2BVV6lN34MQAHFUak3E_7808fqraLM"

@@ -27,6 +27,9 @@ import (
 	"github.com/restauth/restauth/core/manage"
 	"github.com/restauth/restauth/echoauth"
 	"github.com/restauth/restauth/sqlstore"
+	"github.com/restauth/restauth/sqlstore/mysql"
+	"github.com/restauth/restauth/sqlstore/postgres"
+	"github.com/restauth/restauth/sqlstore/sqlite"
 )
 
 func main() {
@@ -45,7 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	if err != nil {
 		return err
 	}
-	store, err := sqlstore.Open(ctx, settings.DatabaseURL)
+	store, err := sqlstore.Open(ctx, settings.DatabaseURL, sqlite.Driver(), postgres.Driver(), mysql.Driver())
 	if err != nil {
 		return err
 	}
@@ -99,7 +102,7 @@ func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, *core.Auth, er
 		return nil, nil, err
 	}
 
-	api := e.Group("/api", auth.Middleware())
+	api := e.Group("/api", auth.RequireUser())
 	api.GET("/hello/", func(c echo.Context) error {
 		user, _ := echoauth.User(c)
 		return c.JSON(http.StatusOK, map[string]string{"message": "Hello, " + user.Username + "!"})

@@ -57,6 +57,10 @@ func checkMode(m envconfig.Mode) error {
 // the challenge. token mode has only MethodToken and answers "Token".
 func applyMobile(cfg *core.Config, mode envconfig.Mode) {
 	cfg.TokenLifetime = TokenLifetime
+	// A phone keeps no cookie jar, so it could never present a device
+	// cookie: none is set. Failed logins still lock an account per 15
+	// minutes for every client (core's per-account limit).
+	cfg.Throttle.DeviceCookie.Disabled = true
 	if mode != envconfig.ModeJWT {
 		return
 	}

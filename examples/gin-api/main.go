@@ -25,6 +25,9 @@ import (
 	"github.com/restauth/restauth/core/manage"
 	"github.com/restauth/restauth/ginauth"
 	"github.com/restauth/restauth/sqlstore"
+	"github.com/restauth/restauth/sqlstore/mysql"
+	"github.com/restauth/restauth/sqlstore/postgres"
+	"github.com/restauth/restauth/sqlstore/sqlite"
 )
 
 func main() {
@@ -43,7 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	if err != nil {
 		return err
 	}
-	store, err := sqlstore.Open(ctx, settings.DatabaseURL)
+	store, err := sqlstore.Open(ctx, settings.DatabaseURL, sqlite.Driver(), postgres.Driver(), mysql.Driver())
 	if err != nil {
 		return err
 	}

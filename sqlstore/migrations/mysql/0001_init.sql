@@ -13,6 +13,7 @@
 -- rejects longer values. Times are BIGINT microseconds since the Unix epoch,
 -- UTC (see times.go), independent of the session time_zone.
 
+-- +goose Up
 CREATE TABLE IF NOT EXISTS restauth_user (
     id             BIGINT          NOT NULL AUTO_INCREMENT,
     username       VARCHAR(150)    NOT NULL,

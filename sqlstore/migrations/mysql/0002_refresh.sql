@@ -13,6 +13,7 @@
 -- are NULL while the family is live and the token unused. Deleting a user
 -- deletes its families, and deleting a family deletes its tokens.
 
+-- +goose Up
 CREATE TABLE IF NOT EXISTS restauth_refresh_family (
     id      VARBINARY(256) NOT NULL,
     user_id BIGINT         NOT NULL,

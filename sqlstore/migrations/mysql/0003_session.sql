@@ -12,6 +12,7 @@
 -- default, before any SQL runs). expires is BIGINT microseconds since the
 -- Unix epoch, UTC (see times.go); it is indexed for the cleanup.
 
+-- +goose Up
 CREATE TABLE IF NOT EXISTS restauth_session (
     id      VARBINARY(64) NOT NULL,
     data    LONGBLOB      NOT NULL,

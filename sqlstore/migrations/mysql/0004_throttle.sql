@@ -5,6 +5,7 @@
 -- index inside CREATE TABLE, so an interrupted migration completes when
 -- run again.
 
+-- +goose Up
 CREATE TABLE IF NOT EXISTS restauth_throttle (
     name        VARBINARY(128) NOT NULL,
     window_start BIGINT         NOT NULL,

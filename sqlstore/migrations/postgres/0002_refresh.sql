@@ -8,6 +8,7 @@
 -- unused. Deleting a user deletes its families, and deleting a family
 -- deletes its tokens.
 
+-- +goose Up
 CREATE TABLE restauth_refresh_family (
     id      VARCHAR(64) COLLATE "C" NOT NULL CHECK (id <> ''),
     user_id BIGINT      NOT NULL,

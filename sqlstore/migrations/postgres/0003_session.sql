@@ -7,6 +7,7 @@
 -- the gob-encoded session values. expires is BIGINT microseconds since the
 -- Unix epoch, UTC (see times.go); it is indexed for the cleanup.
 
+-- +goose Up
 CREATE TABLE restauth_session (
     id      VARCHAR(64) COLLATE "C" NOT NULL CHECK (id <> ''),
     data    BYTEA       NOT NULL,

@@ -3,6 +3,7 @@
 -- are "<scope>:<hash>", never raw identifiers, compared byte-wise ("C").
 -- Times are BIGINT microseconds since the Unix epoch, UTC.
 
+-- +goose Up
 CREATE TABLE restauth_throttle (
     name          VARCHAR(128) COLLATE "C" NOT NULL CHECK (name <> ''),
     window_start BIGINT  NOT NULL,

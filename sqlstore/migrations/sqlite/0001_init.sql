@@ -6,6 +6,7 @@
 -- since the Unix epoch, UTC (see times.go). The CHECK limits mirror the
 -- VARCHAR lengths of the other dialects, counted in characters.
 
+-- +goose Up
 CREATE TABLE restauth_user (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
     username       TEXT    NOT NULL CHECK (length(username) <= 150),

@@ -8,6 +8,7 @@
 -- live and the token unused. Deleting a user deletes its families, and
 -- deleting a family deletes its tokens.
 
+-- +goose Up
 CREATE TABLE restauth_refresh_family (
     id      TEXT    NOT NULL PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
     user_id INTEGER NOT NULL,

@@ -7,6 +7,7 @@
 -- gob-encoded session values. expires is INTEGER microseconds since the
 -- Unix epoch, UTC (see times.go); it is indexed for the cleanup.
 
+-- +goose Up
 CREATE TABLE restauth_session (
     id      TEXT    NOT NULL PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
     data    BLOB    NOT NULL,

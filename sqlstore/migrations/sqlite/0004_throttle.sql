@@ -3,6 +3,7 @@
 -- "<scope>:<hash>", never raw identifiers. Times are INTEGER microseconds
 -- since the Unix epoch, UTC.
 
+-- +goose Up
 CREATE TABLE restauth_throttle (
     name          TEXT    NOT NULL PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 128),
     window_start INTEGER NOT NULL,

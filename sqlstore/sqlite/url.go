@@ -1,4 +1,4 @@
-package sqlstore
+package sqlite
 
 import (
 	"errors"
@@ -7,16 +7,26 @@ import (
 	"strings"
 )
 
-// sqliteBusyTimeoutMS is how long a SQLite connection waits for a lock held
-// by another writer before failing with SQLITE_BUSY.
-const sqliteBusyTimeoutMS = 10000
+// busyTimeoutMS is how long a connection waits for a lock held by another
+// writer before failing with SQLITE_BUSY.
+const busyTimeoutMS = 10000
 
-// parseSQLiteURL parses what follows "sqlite:": a file path
-// ("restauth.db", "/var/lib/app/auth.db", "///abs/path.db"), ":memory:", or
-// an SQLite URI ("file:auth.db?mode=rwc"), optionally followed by
+// target is a parsed "sqlite:" URL.
+type target struct {
+	dsn    string // for modernc.org/sqlite
+	memory bool   // in-memory database, private to one connection
+}
+
+// parseURL parses a "sqlite:" URL (the scheme in any case): a file path
+// ("restauth.db", "/var/lib/app/auth.db", "///abs/path.db"), ":memory:",
+// or an SQLite URI ("file:auth.db?mode=rwc"), optionally followed by
 // modernc.org/sqlite DSN parameters. It adds, unless the URL sets them:
 // foreign_keys on, a busy_timeout, and journal_mode WAL for files.
-func parseSQLiteURL(rest string) (*target, error) {
+func parseURL(raw string) (*target, error) {
+	scheme, rest, ok := strings.Cut(raw, ":")
+	if !ok || !strings.EqualFold(scheme, "sqlite") {
+		return nil, errors.New("sqlstore: invalid sqlite URL: want sqlite:PATH")
+	}
 	if strings.HasPrefix(rest, "//") {
 		if !strings.HasPrefix(rest, "///") {
 			return nil, errors.New("sqlstore: invalid sqlite URL: use sqlite:PATH or sqlite:///ABSOLUTE/PATH")
@@ -38,7 +48,7 @@ func parseSQLiteURL(rest string) (*target, error) {
 		set[pragmaName(p)] = true
 	}
 	defaults := []struct{ name, value string }{
-		{"busy_timeout", fmt.Sprintf("busy_timeout(%d)", sqliteBusyTimeoutMS)},
+		{"busy_timeout", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS)},
 		{"foreign_keys", "foreign_keys(1)"},
 		{"journal_mode", "journal_mode(WAL)"},
 	}
@@ -48,11 +58,7 @@ func parseSQLiteURL(rest string) (*target, error) {
 		}
 		q.Add("_pragma", d.value)
 	}
-	return &target{
-		dialect:      SQLite,
-		sqliteDSN:    path + "?" + q.Encode(),
-		sqliteMemory: memory,
-	}, nil
+	return &target{dsn: path + "?" + q.Encode(), memory: memory}, nil
 }
 
 // pragmaName returns the lower-case name of a _pragma value such as
