@@ -78,16 +78,22 @@ func TestBrowser(t *testing.T) {
 	// JavaScript sees the CSRF cookie but not the tokens, which are there,
 	// HttpOnly.
 	jsCookies := evaluate[string](b, "document.cookie")
-	if !strings.Contains(jsCookies, "csrftoken=") || strings.Contains(jsCookies, "access=") || strings.Contains(jsCookies, "refresh=") {
-		t.Errorf("document.cookie = %q: want csrftoken and neither access nor refresh", jsCookies)
+	if !strings.Contains(jsCookies, "csrftoken=") || strings.Contains(jsCookies, "access=") || strings.Contains(jsCookies, "refresh=") ||
+		strings.Contains(jsCookies, "restauth_device=") {
+		t.Errorf("document.cookie = %q: want csrftoken and neither access, refresh nor the device cookie", jsCookies)
 	}
 	for _, c := range b.cookies(srv.base + "/api/auth/token/refresh/") {
-		if (c.Name == "access" || c.Name == "refresh") && !c.HTTPOnly {
+		if (c.Name == "access" || c.Name == "refresh" || c.Name == "restauth_device") && !c.HTTPOnly {
 			t.Errorf("cookie %s is not HttpOnly", c.Name)
 		}
 	}
-	if names := cookieNames(b.cookies(srv.base + "/api/auth/token/refresh/")); names != "access csrftoken refresh" {
-		t.Errorf("browser cookies for the refresh endpoint: %s; want access, csrftoken and refresh", names)
+	// The login also left a device cookie (it keeps a stranger's failed
+	// logins from locking this browser out), sent only to the auth routes.
+	if names := cookieNames(b.cookies(srv.base + "/api/auth/token/refresh/")); names != "access csrftoken refresh restauth_device" {
+		t.Errorf("browser cookies for the refresh endpoint: %s; want access, csrftoken, refresh and restauth_device", names)
+	}
+	if names := cookieNames(b.cookies(srv.base + "/api/hello/")); strings.Contains(names, "restauth_device") {
+		t.Errorf("browser cookies for an app route: %s; the device cookie belongs to the auth routes", names)
 	}
 
 	// Edit the profile without a CSRF cookie: the 403 hands one out and the
