@@ -6,15 +6,15 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/restauth/restauth/core/authtest"
+	"github.com/restauth/restauth/core/authtest/startertest"
 )
 
 // TestStarter runs this starter end to end through its environment, its
 // management commands and HTTP, as a dj-rest-auth client would.
 func TestStarter(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	authtest.RunStarter(t, authtest.StarterSpec{
-		Run: func(ctx context.Context, args []string, getenv func(string) string) error {
+	startertest.Run(t, startertest.Spec{
+		Main: func(ctx context.Context, args []string, getenv func(string) string) error {
 			return run(ctx, args, getenv, logger)
 		},
 		AppPath:    "/api/hello/",

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/restauth/restauth/core/authtest"
+	"github.com/restauth/restauth/core/authtest/startertest"
 )
 
 // SimpleJWT's and DRF's answers, byte for byte.
@@ -31,9 +31,9 @@ var keyRe = regexp.MustCompile(`^[0-9a-f]{40}$`)
 // refresh token (rotation: the old one is then refused and its whole login
 // revoked), and logs out with the refresh token in the body.
 func TestJWTPhone(t *testing.T) {
-	for name, dbURL := range authtest.StarterDatabases(t) {
+	for name, dbURL := range startertest.Databases(t) {
 		t.Run(name, func(t *testing.T) {
-			srv := authtest.StartStarter(t, run, dbURL, nil)
+			srv := startertest.Start(t, run, dbURL, nil)
 			alice, bob := srv.CreateUser("alice", testPassword), srv.CreateUser("bob", testPassword)
 			p := newPhone(t, srv.URL)
 			secrets := jwtPhoneFlow(t, p, alice)
@@ -47,9 +47,9 @@ func TestJWTPhone(t *testing.T) {
 // configuration: login also returns "key", which works as
 // "Authorization: Token <key>" until logout.
 func TestTokenPhone(t *testing.T) {
-	for name, dbURL := range authtest.StarterDatabases(t) {
+	for name, dbURL := range startertest.Databases(t) {
 		t.Run(name, func(t *testing.T) {
-			srv := authtest.StartStarter(t, run, dbURL, nil)
+			srv := startertest.Start(t, run, dbURL, nil)
 			acct := srv.CreateUser("carol", testPassword)
 			key := tokenPhoneFlow(t, newPhone(t, srv.URL), acct, bearerChallenge)
 			srv.WantNoSecretsLogged(key, acct.Password)
@@ -58,7 +58,7 @@ func TestTokenPhone(t *testing.T) {
 }
 
 // jwtLogin logs in and returns the access and refresh tokens of the body.
-func jwtLogin(t *testing.T, p *phone, acct authtest.Account) (access, refresh string) {
+func jwtLogin(t *testing.T, p *phone, acct startertest.Account) (access, refresh string) {
 	t.Helper()
 	res := p.do("POST", "/api/auth/login/", "", jsonBody("username", acct.Username, "password", acct.Password))
 	if res.status != 200 {
@@ -74,7 +74,7 @@ func jwtLogin(t *testing.T, p *phone, acct authtest.Account) (access, refresh st
 }
 
 // jwtPhoneFlow is the JWT phone's life; it returns the secrets it saw.
-func jwtPhoneFlow(t *testing.T, p *phone, acct authtest.Account) []string {
+func jwtPhoneFlow(t *testing.T, p *phone, acct startertest.Account) []string {
 	t.Helper()
 	res := p.do("POST", "/api/auth/login/", "", jsonBody("username", acct.Username, "password", acct.Password))
 	if res.status != 200 {
@@ -174,7 +174,7 @@ func jwtPhoneFlow(t *testing.T, p *phone, acct authtest.Account) []string {
 }
 
 // isolationFlow checks that a user sees only their own notes.
-func isolationFlow(t *testing.T, p *phone, alice, bob authtest.Account) {
+func isolationFlow(t *testing.T, p *phone, alice, bob startertest.Account) {
 	t.Helper()
 	a, _ := jwtLogin(t, p, alice)
 	b, _ := jwtLogin(t, p, bob)
@@ -190,7 +190,7 @@ func isolationFlow(t *testing.T, p *phone, alice, bob authtest.Account) {
 // tokenPhoneFlow is a phone using "Authorization: Token <key>": login
 // returns "key", the app works with it, logout deletes it. challenge is
 // the server's WWW-Authenticate for failures. It returns the key.
-func tokenPhoneFlow(t *testing.T, p *phone, acct authtest.Account, challenge string) string {
+func tokenPhoneFlow(t *testing.T, p *phone, acct startertest.Account, challenge string) string {
 	t.Helper()
 	res := p.do("POST", "/api/auth/login/", "", jsonBody("email", acct.Email, "password", acct.Password))
 	key, _ := res.json(t)["key"].(string)

@@ -7,19 +7,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/restauth/restauth/core/authtest"
+	"github.com/restauth/restauth/core/authtest/startertest"
 	"github.com/restauth/restauth/core/mail/smtptest"
 )
 
 // TestStarter checks the starter through its public interfaces in both of
-// its modes, the way authtest.RunStarter checks the cookie-capable ones
+// its modes, the way startertest.Run checks the cookie-capable ones
 // (whose jwt flow expects cookies, which this starter never sets): the
 // environment, the management commands, dj-rest-auth's client flows
 // (registration with mandatory verification and password reset by real
-// SMTP mail in both modes; authtest.TokenClientFlow in token mode), and
+// SMTP mail in both modes; startertest.TokenClientFlow in token mode), and
 // commands taking effect on the running server.
 func TestStarter(t *testing.T) {
-	for name, dbURL := range authtest.StarterDatabases(t) {
+	for name, dbURL := range startertest.Databases(t) {
 		for _, mode := range []string{"jwt", "token"} {
 			t.Run(name+"/"+mode, func(t *testing.T) { starterFlow(t, dbURL, mode) })
 		}
@@ -28,7 +28,7 @@ func TestStarter(t *testing.T) {
 
 func starterFlow(t *testing.T, dbURL, mode string) {
 	smtp := smtptest.NewServer(t)
-	srv := authtest.StartStarter(t, run, dbURL, map[string]string{
+	srv := startertest.Start(t, run, dbURL, map[string]string{
 		"RESTAUTH_MODE":               mode,
 		"RESTAUTH_SMTP_ADDR":          smtp.Addr(),
 		"RESTAUTH_EMAIL_VERIFICATION": "mandatory",
@@ -54,11 +54,11 @@ func starterFlow(t *testing.T, dbURL, mode string) {
 		}
 		p.do("POST", "/api/auth/token/refresh/", "", jsonBody("refresh", "x")).want(t, "no JWT endpoints in token mode", 404, `{"detail":"Not found."}`)
 		tokenPhoneFlow(t, p, acct, "Token")
-		authtest.TokenClientFlow(t, srv.URL, "/api/auth/", "/api/v1/notes", acct)
+		startertest.TokenClientFlow(t, srv.URL, "/api/auth/", "/api/v1/notes", acct)
 	case "jwt":
 		tokenPhoneFlow(t, p, acct, bearerChallenge)
 	}
-	authtest.AccountsClientFlow(t, srv.URL, "/api/auth/", smtp, authtest.RandomSuffix(t))
+	startertest.AccountsClientFlow(t, srv.URL, "/api/auth/", smtp, startertest.RandomSuffix(t))
 
 	// Commands act on the running server: changepassword ends every
 	// login of the user, deactivate refuses new ones.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/restauth/restauth/core/authtest"
+	"github.com/restauth/restauth/core/authtest/startertest"
 )
 
 // Django's and DRF's answers, byte for byte.
@@ -32,7 +32,7 @@ func formToken(t *testing.T, page response) string {
 }
 
 // login submits the login page's form without JavaScript.
-func login(t *testing.T, b *browser, acct authtest.Account, password string) response {
+func login(t *testing.T, b *browser, acct startertest.Account, password string) response {
 	t.Helper()
 	page := b.get("/login")
 	if page.status != 200 {
@@ -46,16 +46,16 @@ func login(t *testing.T, b *browser, acct authtest.Account, password string) res
 // TestBrowser drives the site like a browser without JavaScript: form
 // posts with the csrfmiddlewaretoken field, cookies in a jar.
 func TestBrowser(t *testing.T) {
-	for name, dbURL := range authtest.StarterDatabases(t) {
+	for name, dbURL := range startertest.Databases(t) {
 		t.Run(name, func(t *testing.T) {
-			srv := authtest.StartStarter(t, run, dbURL, map[string]string{"RESTAUTH_INSECURE_COOKIES": "1"})
+			srv := startertest.Start(t, run, dbURL, map[string]string{"RESTAUTH_INSECURE_COOKIES": "1"})
 			acct := srv.CreateUser("alice", testPassword)
 			browserFlow(t, srv, acct)
 		})
 	}
 }
 
-func browserFlow(t *testing.T, srv *authtest.StarterServer, acct authtest.Account) {
+func browserFlow(t *testing.T, srv *startertest.Server, acct startertest.Account) {
 	a := newBrowser(t, srv.URL)
 
 	// Anonymous: the pages send visitors to the login page.
@@ -94,7 +94,7 @@ func browserFlow(t *testing.T, srv *authtest.StarterServer, acct authtest.Accoun
 	creds := url.Values{"username": {acct.Username}, "password": {acct.Password}}
 	a.postFormFrom("https://evil.example", "/api/auth/login/", creds).want(t, "login form from another site", 403,
 		`{"detail":"CSRF Failed: Origin checking failed - https://evil.example does not match any trusted origins."}`)
-	reg := url.Values{"username": {"mallory_" + authtest.RandomSuffix(t)}, "email": {"m_" + authtest.RandomSuffix(t) + "@example.com"},
+	reg := url.Values{"username": {"mallory_" + startertest.RandomSuffix(t)}, "email": {"m_" + startertest.RandomSuffix(t) + "@example.com"},
 		"password1": {acct.Password}, "password2": {acct.Password}}
 	a.postFormFrom("https://evil.example", "/api/auth/registration/", reg).want(t, "registration form from another site", 403,
 		`{"detail":"CSRF Failed: Origin checking failed - https://evil.example does not match any trusted origins."}`)
@@ -179,7 +179,7 @@ func browserFlow(t *testing.T, srv *authtest.StarterServer, acct authtest.Accoun
 
 // TestStatic checks that the script and style are served from the binary.
 func TestStatic(t *testing.T) {
-	srv := authtest.StartStarter(t, run, "sqlite:"+t.TempDir()+"/static.db", map[string]string{"RESTAUTH_INSECURE_COOKIES": "1"})
+	srv := startertest.Start(t, run, "sqlite:"+t.TempDir()+"/static.db", map[string]string{"RESTAUTH_INSECURE_COOKIES": "1"})
 	b := newBrowser(t, srv.URL)
 	for path, ctype := range map[string]string{"/static/app.js": "javascript", "/static/style.css": "text/css"} {
 		res := b.get(path)

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/restauth/restauth/core/authtest"
+	"github.com/restauth/restauth/core/authtest/startertest"
 )
 
 // TestStarter runs this starter end to end through its environment, its
@@ -14,8 +14,8 @@ import (
 // RESTAUTH_MODE (the pages are off without sessions; the API stays).
 func TestStarter(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	authtest.RunStarter(t, authtest.StarterSpec{
-		Run: func(ctx context.Context, args []string, getenv func(string) string) error {
+	startertest.Run(t, startertest.Spec{
+		Main: func(ctx context.Context, args []string, getenv func(string) string) error {
 			return run(ctx, args, getenv, logger)
 		},
 		AppPath:    "/api/hello/",

@@ -1,4 +1,4 @@
-package authtest
+package startertest
 
 import (
 	"net/http"
@@ -13,7 +13,7 @@ import (
 func SessionClientFlow(t *testing.T, baseURL, prefix, appPath string, acct Account) {
 	t.Helper()
 	c := &cookieClient{t: t, base: strings.TrimRight(baseURL, "/"), jar: map[string]string{}}
-	if status, body := c.do(http.MethodPost, prefix+"login/", jsonObject("username", acct.Username, "password", acct.Password), nil); status != http.StatusNoContent || len(body) != 0 {
+	if status, body := c.do(http.MethodPost, prefix+"login/", jsonBody("username", acct.Username, "password", acct.Password), nil); status != http.StatusNoContent || len(body) != 0 {
 		t.Fatalf("session login: %d %s", status, body)
 	}
 	sid := c.jar["sessionid"]

@@ -1,4 +1,4 @@
-package authtest
+package startertest
 
 import (
 	"encoding/json"
@@ -33,10 +33,10 @@ func TokenClientFlow(t *testing.T, baseURL, prefix, appPath string, acct Account
 		}
 		return m[1]
 	}
-	byName := login(jsonObject("username", acct.Username, "password", acct.Password))
-	byEmail := login(jsonObject("email", strings.ToUpper(acct.Email), "password", acct.Password))
+	byName := login(jsonBody("username", acct.Username, "password", acct.Password))
+	byEmail := login(jsonBody("email", strings.ToUpper(acct.Email), "password", acct.Password))
 
-	status, h, b := c.do(http.MethodPost, prefix+"login/", jsonObject("username", acct.Username, "password", acct.Password+"x"), "")
+	status, h, b := c.do(http.MethodPost, prefix+"login/", jsonBody("username", acct.Username, "password", acct.Password+"x"), "")
 	if status != http.StatusBadRequest || string(b) != `{"non_field_errors":["Unable to log in with provided credentials."]}` {
 		t.Errorf("wrong password: %d %s", status, b)
 	}

@@ -1,4 +1,4 @@
-package authtest
+package startertest
 
 import (
 	"context"
@@ -10,15 +10,15 @@ import (
 	"github.com/restauth/restauth/core/mail/smtptest"
 )
 
-// Starter runs an example server the way its main does: with args it runs
+// Main runs an example server the way its main does: with args it runs
 // that management command and returns; without, it serves until ctx is
 // cancelled. getenv stands in for os.Getenv.
-type Starter func(ctx context.Context, args []string, getenv func(string) string) error
+type Main func(ctx context.Context, args []string, getenv func(string) string) error
 
-// StarterSpec describes an example server for RunStarter.
-type StarterSpec struct {
-	// Run is the starter's run function.
-	Run Starter
+// Spec describes an example server for Run.
+type Spec struct {
+	// Main is the starter's run function.
+	Main Main
 	// AppPath is a GET route of the app protected by restauth (e.g.
 	// "/api/hello/"); empty skips the app-route checks.
 	AppPath string
@@ -26,22 +26,23 @@ type StarterSpec struct {
 	HealthPath string
 }
 
-// RunStarter checks an example server end to end through its public
-// interfaces only: the RESTAUTH_* environment, the management commands and
-// HTTP, in every RESTAUTH_MODE (token, jwt, session, all), with mandatory email
-// verification and mails delivered over real SMTP to a test server. It runs on SQLite always and, with the same code, on PostgreSQL and
-// MySQL when RESTAUTH_TEST_POSTGRES_URL / RESTAUTH_TEST_MYSQL_URL are set
-// (only RESTAUTH_DATABASE_URL changes).
-func RunStarter(t *testing.T, spec StarterSpec) {
-	urls := StarterDatabases(t)
+// Run checks an example server end to end through its public interfaces
+// only: the RESTAUTH_* environment, the management commands and HTTP, in
+// every RESTAUTH_MODE (token, jwt, session, all), with mandatory email
+// verification and mails delivered over real SMTP to a test server. It
+// runs on SQLite always and, with the same code, on PostgreSQL and MySQL
+// when RESTAUTH_TEST_POSTGRES_URL / RESTAUTH_TEST_MYSQL_URL are set (only
+// RESTAUTH_DATABASE_URL changes).
+func Run(t *testing.T, spec Spec) {
+	urls := Databases(t)
 	for name, dbURL := range urls {
 		for _, mode := range []string{"token", "jwt", "session", "all"} {
-			t.Run(name+"/"+mode, func(t *testing.T) { runStarterOn(t, spec, dbURL, mode) })
+			t.Run(name+"/"+mode, func(t *testing.T) { runOn(t, spec, dbURL, mode) })
 		}
 	}
 }
 
-func runStarterOn(t *testing.T, spec StarterSpec, dbURL, mode string) {
+func runOn(t *testing.T, spec Spec, dbURL, mode string) {
 	addr := freeAddr(t)
 	smtp := smtptest.NewServer(t)
 	env := map[string]string{
@@ -60,7 +61,7 @@ func runStarterOn(t *testing.T, spec StarterSpec, dbURL, mode string) {
 
 	command := func(args ...string) error {
 		t.Helper()
-		return spec.Run(ctx, args, getenv)
+		return spec.Main(ctx, args, getenv)
 	}
 	if err := command("migrate"); err != nil {
 		t.Fatalf("migrate: %v", err)
@@ -74,7 +75,7 @@ func runStarterOn(t *testing.T, spec StarterSpec, dbURL, mode string) {
 
 	serveCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- spec.Run(serveCtx, nil, getenv) }()
+	go func() { done <- spec.Main(serveCtx, nil, getenv) }()
 	defer func() {
 		stop()
 		select {
@@ -101,7 +102,7 @@ func runStarterOn(t *testing.T, spec StarterSpec, dbURL, mode string) {
 
 	c := &liveClient{t: t, base: base}
 	login := func(pw string) int { // 200, or 204 in session mode, count as success
-		status, _, _ := c.do(http.MethodPost, "/api/auth/login/", jsonObject("username", acct.Username, "password", pw), "")
+		status, _, _ := c.do(http.MethodPost, "/api/auth/login/", jsonBody("username", acct.Username, "password", pw), "")
 		if status == http.StatusNoContent {
 			status = http.StatusOK
 		}

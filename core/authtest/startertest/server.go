@@ -1,4 +1,4 @@
-package authtest
+package startertest
 
 import (
 	"context"
@@ -12,26 +12,26 @@ import (
 	"time"
 )
 
-// StarterRun is a starter's run function with its logger passed in, so a
+// MainWithLogger is a starter's run function with its logger passed in, so a
 // test can capture what the server logs.
-type StarterRun func(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger) error
+type MainWithLogger func(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger) error
 
-// StarterServer is a starter running in-process for a test, reached over
+// Server is a starter running in-process for a test, reached over
 // real HTTP at URL. It stops when the test ends.
-type StarterServer struct {
+type Server struct {
 	// URL is the server's base URL, e.g. "http://127.0.0.1:41234".
 	URL  string
 	t    *testing.T
-	run  StarterRun
+	run  MainWithLogger
 	env  map[string]string
-	logs *logBuffer
+	logs *syncBuffer
 }
 
-// StarterDatabases returns the database URLs a starter test should run
+// Databases returns the database URLs a starter test should run
 // on: SQLite in a temporary directory always, PostgreSQL and MySQL when
 // RESTAUTH_TEST_POSTGRES_URL / RESTAUTH_TEST_MYSQL_URL are set (shared
 // databases: create accounts with RandomSuffix names).
-func StarterDatabases(t *testing.T) map[string]string {
+func Databases(t *testing.T) map[string]string {
 	dbs := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "starter.db")}
 	for name, v := range map[string]string{"postgres": "RESTAUTH_TEST_POSTGRES_URL", "mysql": "RESTAUTH_TEST_MYSQL_URL"} {
 		if u := os.Getenv(v); u != "" {
@@ -43,12 +43,12 @@ func StarterDatabases(t *testing.T) map[string]string {
 	return dbs
 }
 
-// StartStarter serves run like `go run .` would, with the RESTAUTH_*
+// Start serves run like `go run .` would, with the RESTAUTH_*
 // variables in env plus a free loopback address, dbURL and a fixed secret
 // key, and waits until GET /healthz answers 200.
-func StartStarter(t *testing.T, run StarterRun, dbURL string, env map[string]string) *StarterServer {
+func Start(t *testing.T, run MainWithLogger, dbURL string, env map[string]string) *Server {
 	t.Helper()
-	s := &StarterServer{t: t, run: run, logs: &logBuffer{}, env: map[string]string{
+	s := &Server{t: t, run: run, logs: &syncBuffer{}, env: map[string]string{
 		"RESTAUTH_DATABASE_URL": dbURL,
 		"RESTAUTH_ADDR":         freeAddr(t),
 		"RESTAUTH_SECRET_KEY":   "starter-test-secret-key-0123456789abcdef",
@@ -75,19 +75,19 @@ func StartStarter(t *testing.T, run StarterRun, dbURL string, env map[string]str
 	return s
 }
 
-func (s *StarterServer) call(ctx context.Context, args []string) error {
+func (s *Server) call(ctx context.Context, args []string) error {
 	return s.run(ctx, args, func(k string) string { return s.env[k] }, slog.New(slog.NewTextHandler(s.logs, nil)))
 }
 
 // Command runs a management command against the server's database.
-func (s *StarterServer) Command(args ...string) error {
+func (s *Server) Command(args ...string) error {
 	s.t.Helper()
 	return s.call(s.t.Context(), args)
 }
 
 // CreateUser makes an active, verified account with the createuser
 // command, its name made unique with RandomSuffix.
-func (s *StarterServer) CreateUser(name, password string) Account {
+func (s *Server) CreateUser(name, password string) Account {
 	s.t.Helper()
 	suffix := RandomSuffix(s.t)
 	acct := Account{Username: name + "_" + suffix, Email: name + "_" + suffix + "@example.com", Password: password}
@@ -99,7 +99,7 @@ func (s *StarterServer) CreateUser(name, password string) Account {
 
 // WantNoSecretsLogged fails the test when any of secrets is in the
 // server's log.
-func (s *StarterServer) WantNoSecretsLogged(secrets ...string) {
+func (s *Server) WantNoSecretsLogged(secrets ...string) {
 	s.t.Helper()
 	logs := s.logs.String()
 	for _, secret := range secrets {

@@ -1,4 +1,4 @@
-package authtest
+package startertest
 
 import (
 	"net/http"
@@ -26,7 +26,7 @@ func AccountsClientFlow(t *testing.T, baseURL, prefix string, smtp *smtptest.Ser
 	c := &liveClient{t: t, base: strings.TrimRight(baseURL, "/")}
 	name, email, pw := "bob_"+suffix, "Bob_"+suffix+"@Example.com", "Correct-Horse-9"
 	login := func(password string) (int, string) {
-		status, _, body := c.do(http.MethodPost, prefix+"login/", jsonObject("username", name, "password", password), "")
+		status, _, body := c.do(http.MethodPost, prefix+"login/", jsonBody("username", name, "password", password), "")
 		return status, string(body)
 	}
 	mailTo := func(n int) smtptest.Received {
@@ -44,7 +44,7 @@ func AccountsClientFlow(t *testing.T, baseURL, prefix string, smtp *smtptest.Ser
 	before := len(smtp.Messages())
 
 	status, _, body := c.do(http.MethodPost, prefix+"registration/",
-		jsonObject("username", name, "email", email, "password1", pw, "password2", pw), "")
+		jsonBody("username", name, "email", email, "password1", pw, "password2", pw), "")
 	if status != http.StatusCreated || string(body) != `{"detail":"Verification e-mail sent."}` {
 		t.Fatalf("register: %d %s", status, body)
 	}
@@ -56,14 +56,14 @@ func AccountsClientFlow(t *testing.T, baseURL, prefix string, smtp *smtptest.Ser
 	if key == nil {
 		t.Fatalf("no verification link in:\n%s", m.Body)
 	}
-	if status, _, body = c.do(http.MethodPost, prefix+"registration/verify-email/", jsonObject("key", key[1]), ""); status != http.StatusOK {
+	if status, _, body = c.do(http.MethodPost, prefix+"registration/verify-email/", jsonBody("key", key[1]), ""); status != http.StatusOK {
 		t.Fatalf("verify-email: %d %s", status, body)
 	}
 	if status, body := login(pw); status != http.StatusOK {
 		t.Fatalf("login after verifying: %d %s", status, body)
 	}
 
-	if status, _, body = c.do(http.MethodPost, prefix+"password/reset/", jsonObject("email", strings.ToLower(email)), ""); status != http.StatusOK {
+	if status, _, body = c.do(http.MethodPost, prefix+"password/reset/", jsonBody("email", strings.ToLower(email)), ""); status != http.StatusOK {
 		t.Fatalf("password/reset/: %d %s", status, body)
 	}
 	m = mailTo(before + 2)
@@ -71,7 +71,7 @@ func AccountsClientFlow(t *testing.T, baseURL, prefix string, smtp *smtptest.Ser
 	if link == nil {
 		t.Fatalf("no reset link in:\n%s", m.Body)
 	}
-	confirm := jsonObject("uid", link[1], "token", link[2], "new_password1", "Other-Horse-10", "new_password2", "Other-Horse-10")
+	confirm := jsonBody("uid", link[1], "token", link[2], "new_password1", "Other-Horse-10", "new_password2", "Other-Horse-10")
 	if status, _, body = c.do(http.MethodPost, prefix+"password/reset/confirm/", confirm, ""); status != http.StatusOK {
 		t.Fatalf("reset confirm: %d %s", status, body)
 	}
@@ -85,7 +85,7 @@ func AccountsClientFlow(t *testing.T, baseURL, prefix string, smtp *smtptest.Ser
 		t.Errorf("new password after reset: %d %s", status, body)
 	}
 
-	status, _, body = c.do(http.MethodPost, prefix+"password/reset/", jsonObject("email", "nobody_"+suffix+"@example.com"), "")
+	status, _, body = c.do(http.MethodPost, prefix+"password/reset/", jsonBody("email", "nobody_"+suffix+"@example.com"), "")
 	if status != http.StatusOK || string(body) != `{"detail":"Password reset e-mail has been sent."}` {
 		t.Errorf("reset for an unknown address: %d %s", status, body)
 	}

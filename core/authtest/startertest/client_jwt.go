@@ -1,4 +1,4 @@
-package authtest
+package startertest
 
 import (
 	"encoding/json"
@@ -19,7 +19,7 @@ func JWTClientFlow(t *testing.T, baseURL, prefix, appPath string, acct Account) 
 	t.Helper()
 	c := &cookieClient{t: t, base: strings.TrimRight(baseURL, "/"), jar: map[string]string{}}
 
-	status, body := c.do(http.MethodPost, prefix+"login/", jsonObject("username", acct.Username, "password", acct.Password), nil)
+	status, body := c.do(http.MethodPost, prefix+"login/", jsonBody("username", acct.Username, "password", acct.Password), nil)
 	var login map[string]json.RawMessage
 	if status != http.StatusOK || json.Unmarshal(body, &login) != nil {
 		t.Fatalf("login: %d %s", status, body)
@@ -61,7 +61,7 @@ func JWTClientFlow(t *testing.T, baseURL, prefix, appPath string, acct Account) 
 	if status != http.StatusOK || !strings.Contains(string(body), `"access_expiration"`) || c.jar["refresh"] == oldRefresh {
 		t.Fatalf("refresh from cookie: %d %s (rotated: %v)", status, body, c.jar["refresh"] != oldRefresh)
 	}
-	status, _ = c.do(http.MethodPost, prefix+"token/verify/", jsonObject("token", c.jar["access"]), nil)
+	status, _ = c.do(http.MethodPost, prefix+"token/verify/", jsonBody("token", c.jar["access"]), nil)
 	if status != http.StatusOK {
 		t.Errorf("verify the new access token: %d", status)
 	}
@@ -73,7 +73,7 @@ func JWTClientFlow(t *testing.T, baseURL, prefix, appPath string, acct Account) 
 	if c.jar["access"] != "" || c.jar["refresh"] != "" {
 		t.Errorf("logout left cookies: %v", c.jar)
 	}
-	status, _ = c.do(http.MethodPost, prefix+"token/refresh/", jsonObject("refresh", oldRefresh), nil)
+	status, _ = c.do(http.MethodPost, prefix+"token/refresh/", jsonBody("refresh", oldRefresh), nil)
 	if status != http.StatusUnauthorized {
 		t.Errorf("refresh after logout: %d, want 401", status)
 	}
