@@ -114,7 +114,7 @@ func (a *Auth) ValidatePassword(pw string, u *User) []string {
 func (a *Auth) hashPassword(ctx context.Context, pw, field string) (string, error) {
 	hash, err := a.cfg.Passwords.Make(ctx, pw)
 	if errors.Is(err, password.ErrPasswordTooLong) {
-		var v ValidationError
+		var v validationError
 		limit := a.cfg.Passwords.MaxLength()
 		if len(pw) <= limit {
 			// Refused by the hasher itself: plain bcrypt's 72 bytes.
@@ -139,13 +139,13 @@ func (a *Auth) SetUserPassword(ctx context.Context, id int64, pw string, validat
 		return storeErr(err)
 	}
 	if pw == "" {
-		var v ValidationError
+		var v validationError
 		v.Add("password", a.msgs.Text(MsgBlank))
 		return v.Err()
 	}
 	if validate {
 		if msgs := a.ValidatePassword(pw, u); len(msgs) > 0 {
-			var v ValidationError
+			var v validationError
 			for _, m := range msgs {
 				v.Add("password", m)
 			}

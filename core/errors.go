@@ -75,14 +75,14 @@ func NewAuthError(detail string) *Error {
 	return &Error{Kind: KindAuthentication, Detail: detail}
 }
 
-// ValidationError collects field errors for one request, in the order they
+// validationError collects field errors for one request, in the order they
 // are added, and renders as a 400.
-type ValidationError struct {
+type validationError struct {
 	fields []FieldError
 }
 
 // Add appends msg to field's list, creating the field entry on first use.
-func (v *ValidationError) Add(field, msg string) {
+func (v *validationError) Add(field, msg string) {
 	for i := range v.fields {
 		if v.fields[i].Field == field {
 			v.fields[i].Messages = append(v.fields[i].Messages, msg)
@@ -93,7 +93,7 @@ func (v *ValidationError) Add(field, msg string) {
 }
 
 // Has reports whether field already has an error.
-func (v *ValidationError) Has(field string) bool {
+func (v *validationError) Has(field string) bool {
 	for _, f := range v.fields {
 		if f.Field == field {
 			return true
@@ -103,10 +103,10 @@ func (v *ValidationError) Has(field string) bool {
 }
 
 // Empty reports whether no error was added.
-func (v *ValidationError) Empty() bool { return len(v.fields) == 0 }
+func (v *validationError) Empty() bool { return len(v.fields) == 0 }
 
 // Err returns nil when empty, else a 400 *Error with the collected fields.
-func (v *ValidationError) Err() error {
+func (v *validationError) Err() error {
 	if v.Empty() {
 		return nil
 	}

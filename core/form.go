@@ -30,7 +30,7 @@ type StringField struct {
 type Form struct {
 	body Body
 	msgs Messages
-	errs ValidationError
+	errs validationError
 }
 
 // NewForm starts reading fields from body.
