@@ -2,7 +2,6 @@ package startertest
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -94,40 +93,22 @@ type cookieClient struct {
 // empty value removes the header).
 func (c *cookieClient) do(method, path, body string, header map[string]string) (int, []byte) {
 	c.t.Helper()
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(c.t.Context(), method, c.base+path, r)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	h := http.Header{}
 	var pairs []string
 	for k, v := range c.jar {
 		if v != "" {
 			pairs = append(pairs, k+"="+v)
 		}
 	}
-	req.Header.Set("Cookie", strings.Join(pairs, "; "))
+	h.Set("Cookie", strings.Join(pairs, "; "))
 	for k, v := range header {
 		if v == "" {
-			req.Header.Del(k)
+			h.Del(k)
 		} else {
-			req.Header.Set(k, v)
+			h.Set(k, v)
 		}
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
+	res, b := roundTrip(c.t, method, c.base+path, body, h)
 	for _, ck := range res.Cookies() {
 		if ck.MaxAge < 0 {
 			delete(c.jar, ck.Name)

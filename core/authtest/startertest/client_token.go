@@ -99,28 +99,40 @@ type liveClient struct {
 
 func (c *liveClient) do(method, path, body, token string) (int, http.Header, []byte) {
 	c.t.Helper()
+	header := http.Header{}
+	if token != "" {
+		header.Set("Authorization", "Token "+token)
+	}
+	res, b := roundTrip(c.t, method, c.base+path, body, header)
+	return res.StatusCode, res.Header, b
+}
+
+// roundTrip sends one request (a JSON body when body is not empty, with
+// header) and returns the response with its body read.
+func roundTrip(t *testing.T, method, url, body string, header http.Header) (*http.Response, []byte) {
+	t.Helper()
 	var r io.Reader
 	if body != "" {
 		r = strings.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(c.t.Context(), method, c.base+path, r)
+	req, err := http.NewRequestWithContext(t.Context(), method, url, r)
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Token "+token)
+	for k, vs := range header {
+		req.Header[k] = vs
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", method, url, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
-	return res.StatusCode, res.Header, b
+	return res, b
 }

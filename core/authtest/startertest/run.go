@@ -73,22 +73,9 @@ func runOn(t *testing.T, spec Spec, dbURL, mode string) {
 		t.Error("createuser accepted a duplicate username")
 	}
 
-	serveCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- spec.Main(serveCtx, nil, getenv) }()
-	defer func() {
-		stop()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("server stopped with %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("server did not shut down")
-		}
-	}()
 	base := "http://" + addr
-	waitUp(t, base+spec.HealthPath, done)
+	stop := serve(t, func(ctx context.Context) error { return spec.Main(ctx, nil, getenv) }, base+spec.HealthPath)
+	defer stop()
 
 	switch mode {
 	case "jwt", "all":
@@ -132,6 +119,30 @@ func freeAddr(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return addr
+}
+
+// serve runs a server in the background until the returned stop is
+// called, and returns once healthURL answers 200. stop cancels the
+// server's context and waits (at most 15 s) for it to return; an error it
+// returns fails t.
+func serve(t *testing.T, run func(ctx context.Context) error, healthURL string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx) }()
+	stop = func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("server stopped with %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("server did not shut down")
+		}
+	}
+	waitUp(t, healthURL, done)
+	return stop
 }
 
 // waitUp polls url until it answers 200, the server fails, or 15 s pass.

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // MainWithLogger is a starter's run function with its logger passed in, so a
@@ -57,21 +56,7 @@ func Start(t *testing.T, run MainWithLogger, dbURL string, env map[string]string
 		s.env[k] = v
 	}
 	s.URL = "http://" + s.env["RESTAUTH_ADDR"]
-	ctx, stop := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- s.call(ctx, nil) }()
-	t.Cleanup(func() {
-		stop()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("server stopped with %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("server did not shut down")
-		}
-	})
-	waitUp(t, s.URL+"/healthz", done)
+	t.Cleanup(serve(t, func(ctx context.Context) error { return s.call(ctx, nil) }, s.URL+"/healthz"))
 	return s
 }
 
