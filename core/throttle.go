@@ -59,22 +59,29 @@ func throttleKey(scope, value string) string {
 }
 
 // hit counts one event against rate for (scope, value) and returns a 429
-// *Error once the limit is exceeded, nil otherwise. A failing counter store
-// never fails the request and never drops the limit: counting moves to
-// in-process counters until the store recovers (see throttleFallback).
+// *Error once the limit is exceeded, nil otherwise.
 func (a *Auth) hit(r *http.Request, rate Rate, scope, value string) error {
+	if over, wait := a.over(r, rate, scope, value); over {
+		return a.throttled(r, scope, wait)
+	}
+	return nil
+}
+
+// over counts one event against rate for (scope, value) and reports
+// whether the limit is now exceeded, with the time left in the window. A
+// failing counter store never fails the request and never drops the
+// limit: counting moves to in-process counters until the store recovers
+// (see throttleFallback).
+func (a *Auth) over(r *http.Request, rate Rate, scope, value string) (bool, time.Duration) {
 	if a.cfg.Throttle.Disabled || rate.Limit <= 0 {
-		return nil
+		return false, 0
 	}
 	now := a.cfg.Now()
 	n, reset, err := a.throttleHit(r.Context(), scope, throttleKey(scope, value), rate.Window, now)
 	if err != nil {
-		return nil // only a cancelled request gets here
+		return false, 0 // only a cancelled request gets here
 	}
-	if n > rate.Limit {
-		return a.throttled(r, scope, reset.Sub(now))
-	}
-	return nil
+	return n > rate.Limit, reset.Sub(now)
 }
 
 // blocked returns a 429 when the counter of (scope, value) has already
@@ -129,14 +136,9 @@ func (a *Auth) mailIPLimit(r *http.Request, kind string) error {
 // logged) but the answer is not changed: the limit protects the inbox,
 // and a stranger who fills it must not make the owner's request fail.
 func (a *Auth) mailAllowed(r *http.Request, kind string, user *User) bool {
-	rate := a.cfg.Throttle.MailPerAddress
-	if a.cfg.Throttle.Disabled || rate.Limit <= 0 {
-		return true
-	}
 	scope := kind + "-address"
-	n, _, err := a.throttleHit(r.Context(), scope, throttleKey(scope, "id:"+strconv.FormatInt(user.ID, 10)), rate.Window, a.cfg.Now())
-	if err != nil || n <= rate.Limit {
-		return err == nil
+	if over, _ := a.over(r, a.cfg.Throttle.MailPerAddress, scope, "id:"+strconv.FormatInt(user.ID, 10)); !over {
+		return true
 	}
 	a.logEvent(withEventRequest(r.Context(), r), slog.LevelWarn, "restauth: mail limit reached; mail not sent", "throttled", outcomeFailure, user.ID,
 		slog.String("scope", scope))
