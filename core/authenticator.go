@@ -22,6 +22,12 @@ type Principal struct {
 	// Stateless is true when User was built from token claims alone
 	// (JWTConfig.Stateless): only User.ID is known.
 	Stateless bool
+	// Claims are the custom claims of the access token that authenticated
+	// the request (those JWTConfig.Claims added, or a Django service wrote),
+	// with numbers as json.Number; nil for other methods and for tokens
+	// without custom claims. Read them, never write them: the map may be
+	// shared with other requests carrying the same token.
+	Claims map[string]any
 }
 
 // authenticator turns the credentials of one method into a Principal.

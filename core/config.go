@@ -76,6 +76,17 @@ type Config struct {
 	// Default LoginByUsernameOrEmail.
 	LoginField LoginField
 
+	// EmailOnly makes accounts identified by their email alone, allauth's
+	// username-less mode (ACCOUNT_USER_MODEL_USERNAME_FIELD = None with
+	// ACCOUNT_LOGIN_METHODS = {"email"}): registration requires an email
+	// and takes no username, login accepts only the email (LoginField
+	// must be unset or LoginByEmail), and user/ neither shows nor accepts
+	// "username". Each account still gets a unique username, generated
+	// from the email's local part as allauth does, because the store (and
+	// Django's auth_user) keys on it; it is never shown to the client, and
+	// switching the mode off later exposes it. Default false.
+	EmailOnly bool
+
 	// EmailVerification is allauth's verification mode; with
 	// VerifyMandatory, login answers 400 "E-mail is not verified." after
 	// the password was checked. Default VerifyOptional.
@@ -94,6 +105,21 @@ type Config struct {
 	// Accounts configures registration, email verification and password
 	// reset, and the mails they send. See AccountConfig.
 	Accounts AccountConfig
+
+	// UserFields adds the application's own members to the user
+	// representation and lets PUT/PATCH user/ write them. See UserFields.
+	UserFields UserFields
+
+	// RegistrationFields reads and stores extra registration/ members.
+	// See RegistrationFields.
+	RegistrationFields RegistrationFields
+
+	// OnEvent receives an Event after each login, logout, registration,
+	// email verification, password change or reset, refresh-token reuse
+	// and throttled request, off the request path (see EventFunc). The
+	// audit records restauth logs through Logger are the same events.
+	// Default nil: events are only logged.
+	OnEvent EventFunc
 
 	// Throttle configures rate limits and which proxies' forwarded headers
 	// are trusted for the client IP. See ThrottleConfig.

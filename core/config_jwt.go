@@ -70,6 +70,16 @@ type JWTConfig struct {
 	// UpdateLastLogin records the login time at JWT login
 	// (UPDATE_LAST_LOGIN). Default false, as in SimpleJWT.
 	UpdateLastLogin bool
+	// Claims adds custom claims to the access tokens of every login and
+	// refresh (see ClaimsFunc); handlers read them from Principal.Claims.
+	// Default nil: no custom claims.
+	Claims ClaimsFunc
+	// ClaimsInRefresh also writes Claims into refresh tokens, where
+	// clients that decode them can read them. Default false: refresh
+	// tokens carry only what refreshing needs. Either way, each refresh
+	// asks Claims again for the new access token.
+	ClaimsInRefresh bool
+
 	// Stateless trusts the claims of a valid access token without loading
 	// the user (SimpleJWT's JWTStatelessUserAuthentication): no store read
 	// per request, but logout, password change and deactivation cannot

@@ -25,6 +25,12 @@ type User struct {
 	// EmailVerified reports whether Email was confirmed (allauth's verified
 	// EmailAddress). With mandatory verification, login requires it.
 	EmailVerified bool
+	// IsStaff is Django's is_staff: the user may use admin screens. The
+	// adapters' RequireStaff lets only such users through.
+	IsStaff bool
+	// IsSuperuser is Django's is_superuser: every permission without being
+	// granted it. restauth itself grants nothing by it; apps may.
+	IsSuperuser bool
 	// DateJoined is when the account was created (UTC).
 	DateJoined time.Time
 	// LastLogin is the time of the last successful login (UTC); zero if never.
