@@ -24,7 +24,7 @@ func BenchmarkJWTParse(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			access, _, _, _, err := c.NewPair(42, simplejwt.NewJTI(), nil)
+			access, _, _, _, err := c.NewPair(42, simplejwt.NewJTI(), nil, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

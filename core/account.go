@@ -21,6 +21,10 @@ type NewUser struct {
 	// EmailVerified marks the email as already confirmed (management
 	// commands, imports).
 	EmailVerified bool
+	// IsStaff and IsSuperuser set Django's is_staff and is_superuser
+	// (createsuperuser sets both). Self-service endpoints never set them.
+	IsStaff     bool
+	IsSuperuser bool
 	// SkipPasswordValidation bypasses the password validators (not the
 	// length cap), like Django's createsuperuser --noinput: for operators
 	// and imports, never for self-service endpoints.
@@ -40,14 +44,18 @@ func (a *Auth) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		}
 	}
 	f := NewForm(body, a.msgs)
-	u := &User{IsActive: !nu.Inactive, EmailVerified: nu.EmailVerified, DateJoined: a.cfg.Now().UTC()}
-	if name, ok := f.String(StringField{Name: "username", Required: true, MaxLength: MaxUsernameLength}); ok {
+	u := &User{IsActive: !nu.Inactive, EmailVerified: nu.EmailVerified, IsStaff: nu.IsStaff, IsSuperuser: nu.IsSuperuser,
+		DateJoined: a.cfg.Now().UTC()}
+	// With Config.EmailOnly the username is optional (generated when
+	// empty) and the email required.
+	emailOnly := a.cfg.EmailOnly
+	if name, ok := f.String(StringField{Name: "username", Required: !emailOnly, MaxLength: MaxUsernameLength}); ok {
 		u.Username = NormalizeUsername(name)
 		if !usernameRe.MatchString(u.Username) {
 			f.AddError("username", a.msgs.Text(MsgInvalidUsername))
 		}
 	}
-	u.Email, _ = f.String(StringField{Name: "email", AllowBlank: true, Email: true})
+	u.Email, _ = f.String(StringField{Name: "email", Required: emailOnly, AllowBlank: !emailOnly, Email: true})
 	if v, ok := f.String(StringField{Name: "first_name", AllowBlank: true, MaxLength: MaxNameLength}); ok {
 		a.checkDisplayName(f, "first_name", v)
 		u.FirstName = v
@@ -73,16 +81,8 @@ func (a *Auth) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 		}
 		u.PasswordHash = hash
 	}
-	if err := a.cfg.Store.CreateUser(ctx, u); err != nil {
-		switch {
-		case errors.Is(err, ErrUsernameTaken):
-			f.AddError("username", a.msgs.Text(MsgUsernameTaken))
-			return nil, f.Err()
-		case errors.Is(err, ErrEmailTaken):
-			f.AddError("email", a.msgs.Text(MsgEmailTaken))
-			return nil, f.Err()
-		}
-		return nil, unavailable(err)
+	if err := a.storeNewUser(ctx, u, f); err != nil {
+		return nil, err
 	}
 	return u, nil
 }

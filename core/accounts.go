@@ -65,6 +65,9 @@ func (a *Auth) sendMail(ctx context.Context, template string, u *User, data mail
 		data.SiteDomain = fu.Host
 	}
 	data.Username, data.Email, data.FirstName, data.LastName = u.Username, u.Email, u.FirstName, u.LastName
+	if a.cfg.EmailOnly {
+		data.Username = u.Email // allauth's user_display without usernames
+	}
 	subject, text, html, err := ac.Templates.Render(template, data)
 	if err == nil {
 		err = a.mailer.Send(ctx, mail.Message{To: u.Email, Subject: subject, Text: text, HTML: html, Template: template})

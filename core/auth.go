@@ -30,6 +30,8 @@ type Auth struct {
 	// mailQueue wrapping it (nil unless asynchronous delivery is on).
 	mailer    mail.Mailer
 	mailQueue *mail.Queue
+	// events delivers to Config.OnEvent; nil without a listener.
+	events *eventQueue
 }
 
 // New validates cfg, fills in defaults and returns a ready service.
@@ -61,6 +63,9 @@ func New(cfg Config) (*Auth, error) {
 			return nil, err
 		}
 	}
+	if cfg.OnEvent != nil { // after the last error return: no goroutine leaks
+		a.events = newEventQueue(cfg.OnEvent, cfg.Logger)
+	}
 	for _, m := range cfg.Methods {
 		switch m {
 		case MethodToken:
@@ -72,6 +77,7 @@ func New(cfg Config) (*Auth, error) {
 		}
 	}
 	a.buildRoutes()
+	a.logMounts()
 	return a, nil
 }
 

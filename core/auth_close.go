@@ -1,18 +1,27 @@
 package core
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Close releases what the service runs in the background: it stops
-// accepting account mail and waits until the mail already accepted is
-// delivered or ctx ends (then the rest is dropped and the error wraps
+// accepting account mail and events, and waits until the mail and events
+// already accepted are delivered (to the Mailer and Config.OnEvent) or ctx
+// ends (then the rest is dropped and the error wraps
 // ctx.Err()). Call it after the HTTP server has shut down, so no request
 // still sends mail; httpserver.Run returns at that point. Close is a no-op
-// with Accounts.SynchronousMail or without a Mailer, and may be called
+// without a mail queue (Accounts.SynchronousMail, or no Mailer) and
+// without Config.OnEvent, and may be called
 // more than once. Mail requested after Close is refused and logged; the
 // answer to the client does not change.
 func (a *Auth) Close(ctx context.Context) error {
-	if a.mailQueue == nil {
-		return nil
+	var mailErr, eventErr error
+	if a.mailQueue != nil {
+		mailErr = a.mailQueue.Close(ctx)
 	}
-	return a.mailQueue.Close(ctx)
+	if a.events != nil {
+		eventErr = a.events.close(ctx)
+	}
+	return errors.Join(mailErr, eventErr)
 }

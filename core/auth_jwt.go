@@ -130,7 +130,7 @@ func (j *jwtAuthenticator) extract(r *http.Request) (token string, fromCookie bo
 func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Claims) (*Principal, error) {
 	if j.auth.cfg.JWT.Stateless {
 		u := &User{ID: claims.UserID, IsActive: true}
-		return &Principal{User: u, Method: MethodJWT, Credential: claims.Family, Stateless: true}, nil
+		return &Principal{User: u, Method: MethodJWT, Credential: claims.Family, Stateless: true, Claims: claims.Extra}, nil
 	}
 	var (
 		user *User
@@ -163,7 +163,7 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 	if !user.IsActive {
 		return nil, codedAuthError("User is inactive", "user_inactive")
 	}
-	return &Principal{User: user, Method: MethodJWT, Credential: claims.Family}, nil
+	return &Principal{User: user, Method: MethodJWT, Credential: claims.Family, Claims: claims.Extra}, nil
 }
 
 // tokenErrorMessage maps codec errors to SimpleJWT 5.2.2's messages.

@@ -234,6 +234,9 @@ func (c Config) withDefaults() (Config, error) {
 	c.CSRF = c.CSRF.withDefaults()
 	if c.LoginField == "" {
 		c.LoginField = LoginByUsernameOrEmail
+		if c.EmailOnly {
+			c.LoginField = LoginByEmail
+		}
 	}
 	if c.EmailVerification == "" {
 		c.EmailVerification = VerifyOptional
@@ -291,6 +294,12 @@ func (c Config) validate() error {
 	case LoginByUsernameOrEmail, LoginByUsername, LoginByEmail:
 	default:
 		errs = append(errs, fmt.Errorf("unknown LoginField %q", c.LoginField))
+	}
+	if c.EmailOnly && c.LoginField != LoginByEmail {
+		errs = append(errs, fmt.Errorf("EmailOnly accounts log in by email: LoginField must be unset or %q, not %q", LoginByEmail, c.LoginField))
+	}
+	if c.EmailOnly && c.Accounts.RegistrationEmailOptional {
+		errs = append(errs, errors.New("EmailOnly accounts need an email: unset Accounts.RegistrationEmailOptional"))
 	}
 	switch c.EmailVerification {
 	case VerifyNone, VerifyOptional, VerifyMandatory:

@@ -113,6 +113,14 @@ func (v *validationError) Err() error {
 	return &Error{Kind: KindStatus, Status: http.StatusBadRequest, Fields: v.fields}
 }
 
+// NewFieldError returns a 400 with {field: [msg]}, dj-rest-auth's shape
+// for a field that failed validation. A Save of UserFields or
+// RegistrationFields returns it for a value found taken while writing.
+func NewFieldError(field, msg string) *Error {
+	return &Error{Kind: KindStatus, Status: http.StatusBadRequest,
+		Fields: []FieldError{{Field: field, Messages: []string{msg}}}}
+}
+
 // NonFieldError returns a 400 with {"non_field_errors": [msg]}.
 func NonFieldError(msg string) *Error {
 	return &Error{Kind: KindStatus, Status: http.StatusBadRequest,

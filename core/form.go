@@ -44,6 +44,15 @@ func (f *Form) Present(name string) bool {
 	return ok
 }
 
+// Value returns the raw decoded value of key name (a string, json.Number,
+// bool, nil, []any or map[string]any; form bodies hold strings only) and
+// whether it is present, for fields that are not strings. Report a wrong
+// value with AddError.
+func (f *Form) Value(name string) (any, bool) {
+	v, ok := f.body[name]
+	return v, ok
+}
+
 // String reads a CharField. It returns the cleaned value and whether the
 // key was present and valid; on failure it records the error and returns
 // "", false. A missing optional field returns "", false without an error.

@@ -225,16 +225,24 @@ func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (e
 			return err
 		}
 	}
+	var details UserDetails
+	if a.jwt != nil {
+		// Rendered before the session starts, so a failing
+		// UserFields.Render leaves no login behind.
+		if details, err = a.userDetails(ctx, user); err != nil {
+			return err
+		}
+	}
 	if a.cfg.uses(MethodSession) {
 		if err := a.startSession(req.w, req.r, user); err != nil {
 			return err
 		}
 	}
-	a.logLogin(ctx, slog.LevelInfo, "login succeeded", user.ID, "")
+	a.logLoginSucceeded(ctx, user)
 	a.issueDeviceCookie(req.w, user)
 	switch {
 	case a.jwt != nil:
-		a.writeJWTLogin(req.w, status, user, pair, key)
+		a.writeJWTLogin(req.w, status, details, pair, key)
 	case key != "":
 		WriteJSON(req.w, status, map[string]string{"key": key})
 	default:
@@ -278,11 +286,14 @@ func (a *Auth) passwordStillValid(ctx context.Context, user *User, pw string) er
 // logLogin emits one structured auth event; it never logs identifiers typed
 // by the client or secrets.
 func (a *Auth) logLogin(ctx context.Context, level slog.Level, msg string, userID int64, reason string) {
-	if reason == "" {
-		a.logEvent(ctx, level, "restauth: "+msg, "login", outcomeSuccess, userID)
-		return
-	}
-	a.logEvent(ctx, level, "restauth: "+msg, "login", outcomeFailure, userID, slog.String("reason", reason))
+	a.logEvent(ctx, level, "restauth: "+msg, Event{Type: EventLogin, Outcome: OutcomeFailure, UserID: userID, Reason: reason},
+		slog.String("reason", reason))
+}
+
+// logLoginSucceeded reports a successful login of user with the first
+// method that issued a credential.
+func (a *Auth) logLoginSucceeded(ctx context.Context, user *User) {
+	a.logEvent(ctx, slog.LevelInfo, "restauth: login succeeded", Event{Type: EventLogin, Outcome: OutcomeSuccess, User: user, Method: a.cfg.Methods[0]})
 }
 
 // isBadCredentials reports the generic login failure, the one that counts

@@ -83,7 +83,7 @@ func (a *Auth) serveLogout(req *request) error {
 		if err := a.revokePrincipal(ctx, p); err != nil {
 			return err
 		}
-		a.logEvent(ctx, slog.LevelInfo, "restauth: logout", "logout", outcomeSuccess, p.User.ID)
+		a.logEvent(ctx, slog.LevelInfo, "restauth: logout", Event{Type: EventLogout, Outcome: OutcomeSuccess, User: p.User, Method: p.Method})
 	}
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgLoggedOut)})
 	return nil

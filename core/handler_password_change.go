@@ -85,7 +85,7 @@ func (a *Auth) servePasswordChange(req *request) error {
 			a.issueDeviceCookie(req.w, fresh)
 		}
 	}
-	a.logEvent(ctx, slog.LevelInfo, "restauth: password changed", "password_change", outcomeSuccess, user.ID)
+	a.logEvent(ctx, slog.LevelInfo, "restauth: password changed", Event{Type: EventPasswordChange, Outcome: OutcomeSuccess, User: user, Method: req.principal.Method})
 	a.notifyPasswordChange(ctx, mail.TemplatePasswordChanged, user)
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordChanged)})
 	return nil

@@ -110,7 +110,7 @@ func (a *Auth) servePasswordResetConfirm(req *request) error {
 	if err := a.setNewPassword(ctx, f, u, pw1, pw2, nil); err != nil {
 		return err
 	}
-	a.logEvent(ctx, slog.LevelInfo, "restauth: password reset", "password_reset", outcomeSuccess, u.ID)
+	a.logEvent(ctx, slog.LevelInfo, "restauth: password reset", Event{Type: EventPasswordReset, Outcome: OutcomeSuccess, User: u})
 	a.notifyPasswordChange(ctx, mail.TemplatePasswordResetComplete, u)
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgPasswordResetComplete)})
 	return nil

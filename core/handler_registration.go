@@ -17,6 +17,10 @@ import (
 //     unlike dj-rest-auth: upstream #460);
 //   - none: log the user in without a mail.
 //
+// With Config.EmailOnly there is no username member (one is generated);
+// Config.RegistrationFields reads extra members, whose Save runs after the
+// account is created and deletes it again when it fails.
+//
 // Uniqueness of username and email is case-insensitive; concurrent
 // duplicates are decided by the store's unique constraints and answered
 // with the same 400.
@@ -31,15 +35,17 @@ func (a *Auth) serveRegistration(req *request) error {
 	}
 	f := NewForm(body, a.msgs)
 	u := &User{IsActive: true, DateJoined: a.cfg.Now().UTC(), EmailVerified: false}
-	if name, ok := a.readUsername(f, true); ok {
-		u.Username = name
-		if _, err := a.cfg.Store.UserByUsername(ctx, name); err == nil {
-			f.AddError("username", a.msgs.Text(MsgUsernameTaken))
-		} else if !errors.Is(err, ErrNotFound) {
-			return unavailable(err)
+	if !a.cfg.EmailOnly { // EmailOnly: no username member, one is generated
+		if name, ok := a.readUsername(f, true); ok {
+			u.Username = name
+			if _, err := a.cfg.Store.UserByUsername(ctx, name); err == nil {
+				f.AddError("username", a.msgs.Text(MsgUsernameTaken))
+			} else if !errors.Is(err, ErrNotFound) {
+				return unavailable(err)
+			}
 		}
 	}
-	optional := a.cfg.Accounts.RegistrationEmailOptional
+	optional := a.cfg.Accounts.RegistrationEmailOptional // never with EmailOnly
 	if email, ok := f.String(StringField{Name: "email", Required: !optional, AllowBlank: optional, Email: true}); ok && email != "" {
 		u.Email = email
 		if _, err := a.cfg.Store.UserByEmail(ctx, email); err == nil {
@@ -55,6 +61,12 @@ func (a *Auth) serveRegistration(req *request) error {
 		}
 	}
 	pw2, _ := f.String(StringField{Name: "password2", Required: true, MaxLength: maxPasswordFieldLength})
+	var save Save
+	if parse := a.cfg.RegistrationFields.Parse; parse != nil {
+		if save, err = parse(ctx, f); err != nil {
+			return hookErr("RegistrationFields.Parse", err)
+		}
+	}
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -70,15 +82,14 @@ func (a *Auth) serveRegistration(req *request) error {
 	if u.PasswordHash, err = a.hashPassword(ctx, pw1, "password1"); err != nil {
 		return err
 	}
-	switch err := a.cfg.Store.CreateUser(ctx, u); {
-	case errors.Is(err, ErrUsernameTaken):
-		f.AddError("username", a.msgs.Text(MsgUsernameTaken))
-		return f.Err()
-	case errors.Is(err, ErrEmailTaken):
-		f.AddError("email", a.msgs.Text(MsgEmailTaken))
-		return f.Err()
-	case err != nil:
-		return storeErr(err)
+	if err := a.storeNewUser(ctx, u, f); err != nil {
+		return err
+	}
+	if save != nil {
+		if err := save(ctx, u); err != nil {
+			a.undoRegistration(ctx, u)
+			return hookErr("RegistrationFields save", err)
+		}
 	}
 	if a.cfg.EmailVerification == VerifyMandatory {
 		a.logRegistered(ctx, u)
@@ -90,10 +101,7 @@ func (a *Auth) serveRegistration(req *request) error {
 		// The login credential could not be issued: undo the account, so
 		// that the client's retry registers it again (T-REG-05 in
 		// docs/threat-model.md). No mail has gone out for it yet.
-		if derr := a.cfg.Store.DeleteUser(context.WithoutCancel(ctx), u.ID); derr != nil {
-			a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: undoing a failed registration failed",
-				slog.Int64("user_id", u.ID), slog.String("error", derr.Error()))
-		}
+		a.undoRegistration(ctx, u)
 		return err
 	}
 	a.logRegistered(ctx, u)
@@ -103,9 +111,40 @@ func (a *Auth) serveRegistration(req *request) error {
 	return nil
 }
 
+// storeNewUser creates u (under a generated username when it has none, in
+// EmailOnly mode), answering a taken username or email as a field error.
+func (a *Auth) storeNewUser(ctx context.Context, u *User, f *Form) error {
+	var err error
+	if a.cfg.EmailOnly && u.Username == "" {
+		err = a.createEmailOnlyUser(ctx, u)
+	} else {
+		err = a.cfg.Store.CreateUser(ctx, u)
+	}
+	switch {
+	case errors.Is(err, ErrUsernameTaken):
+		f.AddError("username", a.msgs.Text(MsgUsernameTaken))
+		return f.Err()
+	case errors.Is(err, ErrEmailTaken):
+		f.AddError("email", a.msgs.Text(MsgEmailTaken))
+		return f.Err()
+	case err != nil:
+		return storeErr(err)
+	}
+	return nil
+}
+
+// undoRegistration deletes the account just created, so that the client's
+// retry registers it again; it runs even when the request was cancelled.
+func (a *Auth) undoRegistration(ctx context.Context, u *User) {
+	if err := a.cfg.Store.DeleteUser(context.WithoutCancel(ctx), u.ID); err != nil {
+		a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: undoing a failed registration failed",
+			slog.Int64("user_id", u.ID), slog.String("error", err.Error()))
+	}
+}
+
 // logRegistered emits the registration event.
 func (a *Auth) logRegistered(ctx context.Context, u *User) {
-	a.logEvent(ctx, slog.LevelInfo, "restauth: user registered", "register", outcomeSuccess, u.ID)
+	a.logEvent(ctx, slog.LevelInfo, "restauth: user registered", Event{Type: EventRegister, Outcome: OutcomeSuccess, User: u})
 }
 
 // readUsername reads and checks a username field like Django's
@@ -155,7 +194,7 @@ func (a *Auth) serveVerifyEmail(req *request) error {
 	if err := a.cfg.Store.SetEmailVerified(ctx, u.ID, true); err != nil {
 		return storeErr(err)
 	}
-	a.logEvent(ctx, slog.LevelInfo, "restauth: email verified", "email_verified", outcomeSuccess, u.ID)
+	a.logEvent(ctx, slog.LevelInfo, "restauth: email verified", Event{Type: EventEmailVerified, Outcome: OutcomeSuccess, User: u})
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgOK)})
 	return nil
 }

@@ -124,7 +124,15 @@ func (a *Auth) refresh(req *request) error {
 		return invalid // the login outlived JWTConfig.FamilyLifetime: log in again
 	}
 
-	access, refresh, _, rc, err := a.jwt.codec.NewPair(claims.UserID, claims.Family, claims.Extra)
+	// Custom claims follow the user: asked again at each refresh. Without
+	// JWTConfig.Claims, those of the refresh token carry over.
+	accessExtra, refreshExtra := claims.Extra, claims.Extra
+	if a.cfg.JWT.Claims != nil {
+		if accessExtra, refreshExtra, err = a.customClaims(ctx, user); err != nil {
+			return err
+		}
+	}
+	access, refresh, _, rc, err := a.jwt.codec.NewPair(claims.UserID, claims.Family, accessExtra, refreshExtra)
 	if err != nil {
 		return err
 	}
@@ -199,7 +207,8 @@ func (a *Auth) consumeRefresh(req *request, jti string, successor *RefreshToken)
 		if err := a.jwt.store.RevokeRefreshFamily(ctx, old.FamilyID, now); err != nil {
 			return unavailable(err)
 		}
-		a.logEvent(ctx, slog.LevelWarn, "restauth: refresh token reuse detected; login revoked", "refresh_reuse", outcomeFailure, old.UserID,
+		a.logEvent(ctx, slog.LevelWarn, "restauth: refresh token reuse detected; login revoked",
+			Event{Type: EventRefreshReuse, Outcome: OutcomeFailure, UserID: old.UserID, Method: MethodJWT, Reason: "reuse"},
 			slog.String("family_id", old.FamilyID))
 		return a.refreshTokenError("Token is blacklisted", "token_not_valid")
 	case errors.Is(err, ErrRefreshRevoked):

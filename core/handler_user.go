@@ -1,7 +1,10 @@
 package core
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"unicode"
@@ -13,21 +16,23 @@ var usernameRe = regexp.MustCompile(`^[\p{L}\p{N}_.@+-]+$`)
 
 // serveUser is GET/PUT/PATCH user/: read or update the caller's details.
 // pk and email are read-only and silently ignored on write; PUT requires
-// username; keeping one's own username is accepted (dj-rest-auth with
-// allauth rejects it: upstream #187).
+// username (not in EmailOnly mode, where it is neither shown nor
+// accepted); keeping one's own username is accepted (dj-rest-auth with
+// allauth rejects it: upstream #187). Config.UserFields adds the
+// application's members to both the answer and the update.
 func (a *Auth) serveUser(req *request) error {
+	ctx := req.r.Context()
 	user := req.principal.User
 	if req.principal.Stateless {
 		// Stateless JWT: the claims carry only the id.
-		u, err := a.cfg.Store.UserByID(req.r.Context(), user.ID)
+		u, err := a.cfg.Store.UserByID(ctx, user.ID)
 		if err != nil {
 			return a.userGone(err)
 		}
 		user = u
 	}
 	if req.r.Method == http.MethodGet || req.r.Method == http.MethodHead {
-		WriteJSON(req.w, http.StatusOK, user.Details())
-		return nil
+		return a.writeUser(req, user)
 	}
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
 	if err != nil {
@@ -35,12 +40,14 @@ func (a *Auth) serveUser(req *request) error {
 	}
 	updated := *user
 	f := NewForm(body, a.msgs)
-	if name, ok := f.String(StringField{Name: "username", Required: req.r.Method == http.MethodPut, MaxLength: MaxUsernameLength}); ok {
-		name = NormalizeUsername(name)
-		if !usernameRe.MatchString(name) {
-			f.AddError("username", a.msgs.Text(MsgInvalidUsername))
+	if !a.cfg.EmailOnly {
+		if name, ok := f.String(StringField{Name: "username", Required: req.r.Method == http.MethodPut, MaxLength: MaxUsernameLength}); ok {
+			name = NormalizeUsername(name)
+			if !usernameRe.MatchString(name) {
+				f.AddError("username", a.msgs.Text(MsgInvalidUsername))
+			}
+			updated.Username = name
 		}
-		updated.Username = name
 	}
 	if v, ok := f.String(StringField{Name: "first_name", AllowBlank: true, MaxLength: MaxNameLength}); ok {
 		a.checkDisplayName(f, "first_name", v)
@@ -50,10 +57,16 @@ func (a *Auth) serveUser(req *request) error {
 		a.checkDisplayName(f, "last_name", v)
 		updated.LastName = v
 	}
+	var save Save
+	if parse := a.cfg.UserFields.Parse; parse != nil {
+		if save, err = parse(ctx, &updated, f, req.r.Method == http.MethodPatch); err != nil {
+			return hookErr("UserFields.Parse", err)
+		}
+	}
 	if err := f.Err(); err != nil {
 		return err
 	}
-	err = a.cfg.Store.UpdateProfile(req.r.Context(), &updated)
+	err = a.cfg.Store.UpdateProfile(ctx, &updated)
 	switch {
 	case errors.Is(err, ErrUsernameTaken):
 		f.AddError("username", a.msgs.Text(MsgUsernameTaken))
@@ -61,8 +74,38 @@ func (a *Auth) serveUser(req *request) error {
 	case err != nil:
 		return a.userGone(err)
 	}
-	WriteJSON(req.w, http.StatusOK, updated.Details())
+	if save != nil {
+		if err := save(ctx, &updated); err != nil {
+			// Put restauth's part back, so the update is all or nothing.
+			if uerr := a.cfg.Store.UpdateProfile(context.WithoutCancel(ctx), user); uerr != nil {
+				a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: restoring the profile after a failed UserFields save failed",
+					slog.Int64("user_id", user.ID), slog.String("error", uerr.Error()))
+			}
+			return hookErr("UserFields save", err)
+		}
+	}
+	return a.writeUser(req, &updated)
+}
+
+// writeUser answers 200 with u's representation.
+func (a *Auth) writeUser(req *request, u *User) error {
+	d, err := a.userDetails(req.r.Context(), u)
+	if err != nil {
+		return err
+	}
+	WriteJSON(req.w, http.StatusOK, d)
 	return nil
+}
+
+// hookErr passes an application hook's *Error (a field error, a 4xx) to
+// the client as it is and answers anything else 503, naming the hook in
+// the log only.
+func hookErr(hook string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return unavailable(fmt.Errorf("restauth: %s: %w", hook, err))
 }
 
 // checkDisplayName rejects control and format characters (zero-width

@@ -46,7 +46,11 @@ type jwtPair struct {
 func (a *Auth) issueLogin(ctx context.Context, user *User) (jwtPair, error) {
 	j := a.jwt
 	family := simplejwt.NewJTI()
-	access, refresh, _, rc, err := j.codec.NewPair(user.ID, family, nil)
+	accessExtra, refreshExtra, err := a.customClaims(ctx, user)
+	if err != nil {
+		return jwtPair{}, err
+	}
+	access, refresh, _, rc, err := j.codec.NewPair(user.ID, family, accessExtra, refreshExtra)
 	if err != nil {
 		return jwtPair{}, fmt.Errorf("restauth: minting tokens: %w", err)
 	}
@@ -95,9 +99,9 @@ type jwtLoginBody struct {
 
 // writeJWTLogin answers a successful JWT login: cookies, and the body with
 // "refresh": "" when the refresh token travels only in an HttpOnly cookie.
-func (a *Auth) writeJWTLogin(w http.ResponseWriter, status int, user *User, p jwtPair, key string) {
+func (a *Auth) writeJWTLogin(w http.ResponseWriter, status int, user UserDetails, p jwtPair, key string) {
 	a.setJWTCookies(w, p.access, p.refresh)
-	body := jwtLoginBody{Access: p.access, Refresh: p.refresh, User: user.Details(), Key: key}
+	body := jwtLoginBody{Access: p.access, Refresh: p.refresh, User: user, Key: key}
 	if !a.cfg.JWT.NotHTTPOnly {
 		body.Refresh = ""
 	}

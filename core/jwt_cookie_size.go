@@ -23,7 +23,7 @@ func checkJWTCookieSizes(cfg Config, codec *simplejwt.Codec) error {
 	if cfg.JWT.DisableCookies {
 		return nil
 	}
-	access, refresh, _, _, err := codec.NewPair(math.MaxInt64, simplejwt.NewJTI(), nil)
+	access, refresh, _, _, err := codec.NewPair(math.MaxInt64, simplejwt.NewJTI(), nil, nil)
 	if err != nil {
 		return fmt.Errorf("restauth: invalid config: JWT: minting a sample token: %w", err)
 	}

@@ -119,7 +119,7 @@ func (a *Auth) throttled(r *http.Request, scope string, wait time.Duration) *Err
 	if secs == 1 {
 		unit = "second"
 	}
-	a.logEvent(withEventRequest(r.Context(), r), slog.LevelWarn, "restauth: throttled", "throttled", outcomeFailure, 0, slog.String("scope", scope))
+	a.logEvent(withEventRequest(r.Context(), r), slog.LevelWarn, "restauth: throttled", Event{Type: EventThrottled, Outcome: OutcomeFailure, Reason: scope}, slog.String("scope", scope))
 	e := NewDetailError(http.StatusTooManyRequests, "Request was throttled. Expected available in "+strconv.Itoa(secs)+" "+unit+".")
 	e.Header = http.Header{"Retry-After": {strconv.Itoa(secs)}}
 	return e
@@ -140,7 +140,7 @@ func (a *Auth) mailAllowed(r *http.Request, kind string, user *User) bool {
 	if over, _ := a.over(r, a.cfg.Throttle.MailPerAddress, scope, "id:"+strconv.FormatInt(user.ID, 10)); !over {
 		return true
 	}
-	a.logEvent(withEventRequest(r.Context(), r), slog.LevelWarn, "restauth: mail limit reached; mail not sent", "throttled", outcomeFailure, user.ID,
+	a.logEvent(withEventRequest(r.Context(), r), slog.LevelWarn, "restauth: mail limit reached; mail not sent", Event{Type: EventThrottled, Outcome: OutcomeFailure, UserID: user.ID, Reason: scope},
 		slog.String("scope", scope))
 	return false
 }

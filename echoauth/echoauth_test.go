@@ -46,6 +46,13 @@ func server(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
 	}
 	required := a.RequireUser()
 	anyone := a.OptionalUser()
+	e.GET("/api/claims/", func(c echo.Context) error {
+		p, ok := echoauth.Principal(c)
+		if !ok {
+			return echo.NewHTTPError(http.StatusInternalServerError, "no principal behind the middleware")
+		}
+		return c.JSON(http.StatusOK, authtest.ClaimsObject(p))
+	}, required)
 	for _, p := range []string{"/api/protected/", "/api/protected"} {
 		e.Match([]string{http.MethodGet, http.MethodPost}, p, protected, required)
 	}

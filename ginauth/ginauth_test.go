@@ -46,6 +46,14 @@ func server(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
 		c.JSON(http.StatusOK, gin.H{"user": name})
 	}
 	api := r.Group("/api")
+	api.GET("/claims/", a.RequireUser(), func(c *gin.Context) {
+		p, ok := ginauth.Principal(c)
+		if !ok {
+			c.AbortWithStatus(http.StatusInternalServerError)
+			return
+		}
+		c.JSON(http.StatusOK, authtest.ClaimsObject(p))
+	})
 	for _, p := range []string{"/protected/", "/protected"} {
 		api.Match([]string{http.MethodGet, http.MethodPost}, p, a.RequireUser(), protected)
 	}

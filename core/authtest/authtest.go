@@ -18,7 +18,10 @@ import (
 //     adapter's typed getter;
 //   - GET "/api/optional/" (and "/api/optional") behind the adapter's
 //     optional-authentication middleware, answering
-//     200 {"user": "<username>"}, or {"user": ""} for an anonymous caller.
+//     200 {"user": "<username>"}, or {"user": ""} for an anonymous caller;
+//   - GET "/api/claims/" behind the required-authentication middleware,
+//     answering 200 with the principal's Claims as a JSON object ({} when
+//     there are none), read through the adapter's typed principal getter.
 //
 // It returns the handler and the core service it mounted, which the suite
 // uses to create users. Server must not change cfg (the suite passes the
@@ -70,6 +73,7 @@ func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) co
 		{"Sessions", s.testSessions},
 		{"LoginCSRF", s.testLoginCSRF},
 		{"Combined", s.testCombined},
+		{"Extensions", s.testExtensions},
 		{"Hostile", s.testHostile},
 	} {
 		t.Run(g.name, g.run)

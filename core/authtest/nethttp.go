@@ -34,6 +34,14 @@ func NetHTTP(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
 		}
 		writeJSON(w, map[string]string{"user": name})
 	}))
+	mux.Handle("GET /api/claims/{$}", a.RequireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := core.PrincipalFrom(r.Context())
+		if !ok {
+			http.Error(w, "no principal behind RequireUser", http.StatusInternalServerError)
+			return
+		}
+		writeJSON(w, ClaimsObject(p))
+	})))
 	for _, p := range []string{"/api/protected/{$}", "/api/protected"} {
 		mux.Handle("GET "+p, protected)
 		mux.Handle("POST "+p, protected)
@@ -47,4 +55,13 @@ func NetHTTP(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// ClaimsObject is what the Server's "/api/claims/" route answers for p: its
+// Claims, or an empty object when there are none.
+func ClaimsObject(p *core.Principal) map[string]any {
+	if p.Claims == nil {
+		return map[string]any{}
+	}
+	return p.Claims
 }

@@ -46,6 +46,13 @@ func isStandardClaim(name string) bool {
 	return false
 }
 
+// ReservedClaim reports whether name is a claim the codec writes itself
+// (the registered claims, token_type, the family claim and the configured
+// user id claim), which Claims.Extra cannot hold.
+func (c *Codec) ReservedClaim(name string) bool {
+	return isStandardClaim(name) || name == c.userIDClaim
+}
+
 // Claims is what restauth puts in a token, and what Parse returns.
 type Claims struct {
 	// TokenType is "access" or "refresh".

@@ -59,7 +59,7 @@ func ExampleCodec_NewPair() {
 		SigningKey: simplejwt.Key{Secret: []byte("probe-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")},
 		Now:        func() time.Time { return now },
 	})
-	_, refresh, access, _, err := codec.NewPair(1, simplejwt.NewJTI(), nil)
+	_, refresh, access, _, err := codec.NewPair(1, simplejwt.NewJTI(), nil, nil)
 	if err != nil {
 		panic(err)
 	}

@@ -188,7 +188,7 @@ func TestNewPairAndNewAccess(t *testing.T) {
 	now := time.Unix(katNow, 987_654_321)
 	c := mustNew(t, func(cfg *Config) { cfg.Now = func() time.Time { return now } })
 	extra := map[string]any{"role": "staff"}
-	access, refresh, ac, rc, err := c.NewPair(42, "family-x", extra)
+	access, refresh, ac, rc, err := c.NewPair(42, "family-x", extra, extra)
 	if err != nil {
 		t.Fatal(err)
 	}

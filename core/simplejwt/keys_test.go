@@ -107,7 +107,7 @@ func TestAsymmetricRoundTrips(t *testing.T) {
 	} {
 		t.Run(tc.alg, func(t *testing.T) {
 			signer := mustNew(t, func(cfg *Config) { cfg.SigningKey = Key{ID: tc.alg + "-1", Algorithm: tc.alg, Private: tc.priv} })
-			access, refresh, ac, rc, err := signer.NewPair(9, "fam", nil)
+			access, refresh, ac, rc, err := signer.NewPair(9, "fam", nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

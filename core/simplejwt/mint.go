@@ -59,7 +59,7 @@ func (c *Codec) checkMintable(cl Claims) error {
 		return fmt.Errorf("%w: Expires must be at least a second after IssuedAt", ErrBadClaims)
 	}
 	for name := range cl.Extra {
-		if isStandardClaim(name) || name == c.userIDClaim {
+		if c.ReservedClaim(name) {
 			return fmt.Errorf("%w: Extra claim %q is reserved", ErrBadClaims, name)
 		}
 		if !utf8.ValidString(name) {
@@ -126,8 +126,9 @@ func (c *Codec) appendPayload(dst []byte, cl Claims) ([]byte, error) {
 // issued at Now() with a fresh jti each and exp = now + the lifetime. The
 // returned claims are what Parse will return for each token (times in whole
 // seconds, UTC), except that Extra holds the values given rather than their
-// JSON round trip (Parse returns numbers as json.Number).
-func (c *Codec) NewPair(userID int64, family string, extra map[string]any) (access, refresh string, accessClaims, refreshClaims Claims, err error) {
+// JSON round trip (Parse returns numbers as json.Number). accessExtra and
+// refreshExtra are the custom claims of each (nil for none).
+func (c *Codec) NewPair(userID int64, family string, accessExtra, refreshExtra map[string]any) (access, refresh string, accessClaims, refreshClaims Claims, err error) {
 	now := c.now()
 	refreshClaims = Claims{
 		TokenType: Refresh,
@@ -136,7 +137,7 @@ func (c *Codec) NewPair(userID int64, family string, extra map[string]any) (acce
 		JTI:       NewJTI(),
 		UserID:    userID,
 		Family:    family,
-		Extra:     extra,
+		Extra:     refreshExtra,
 	}.clone()
 	if refresh, err = c.Mint(refreshClaims); err != nil {
 		return "", "", Claims{}, Claims{}, err
@@ -148,7 +149,7 @@ func (c *Codec) NewPair(userID int64, family string, extra map[string]any) (acce
 		JTI:       NewJTI(),
 		UserID:    userID,
 		Family:    family,
-		Extra:     extra,
+		Extra:     accessExtra,
 	}.clone()
 	if access, err = c.Mint(accessClaims); err != nil {
 		return "", "", Claims{}, Claims{}, err
