@@ -93,7 +93,9 @@ func (s *suite) testJWTClaims(t *testing.T) {
 	})
 	t.Run("a failing hook fails the login with 503 and leaves no login", func(t *testing.T) {
 		e := s.newEnv(t, jwtMode(newClock()), func(c *core.Config) {
-			c.JWT.Claims = func(context.Context, *core.User) (map[string]any, error) { return nil, errors.New("roles service down") }
+			c.JWT.Claims = func(context.Context, *core.User) (map[string]any, error) {
+				return nil, errors.New("roles service down")
+			}
 		})
 		lee := e.createUser(t, newUser("lee"))
 		res := e.do(t, http.MethodPost, e.path("login/"), jsonObject("username", "lee", "password", defaultPassword))
