@@ -16,9 +16,15 @@ type Rate struct {
 
 // ThrottleConfig configures rate limits (DRF's throttling, per endpoint,
 // per client IP and per account), answered with 429, Retry-After and DRF's
-// "Request was throttled. Expected available in N seconds.".
+// "Request was throttled. Expected available in N seconds.". Where
+// allauth's ACCOUNT_RATE_LIMITS has a counterpart, the default is the same
+// number over the same window; the README's "Rate limits and lockout"
+// lists every default beside allauth's. A zero Rate takes its default; a
+// Rate with a Window but Limit 0 turns that one limit off.
 type ThrottleConfig struct {
-	// Disabled turns every limit off (tests, or an upstream limiter).
+	// Disabled turns every limit off, device cookies included: a client's
+	// test suite against a development server, or an upstream limiter.
+	// The starters set it from RESTAUTH_THROTTLE=off.
 	Disabled bool
 	// LoginFailuresPerAccount limits failed logins per account: the
 	// username, the email and every case or canonical spelling of them
@@ -30,11 +36,13 @@ type ThrottleConfig struct {
 	// 429 without checking the password until the window ends (a soft
 	// lock: the right password works again afterwards). A client holding
 	// a valid device cookie for the account is not held by this lock (see
-	// DeviceCookie). Default 10 per 15 minutes.
+	// DeviceCookie). Default 5 per 5 minutes (allauth's login_failed
+	// per key).
 	LoginFailuresPerAccount Rate
 	// LoginFailuresPerDevice limits failed logins made with one valid
 	// device cookie: its own counter, which only the holder of that cookie
-	// can fill. Default 10 per 15 minutes.
+	// can fill. Default 10 per 15 minutes (allauth has no device
+	// cookies).
 	LoginFailuresPerDevice Rate
 	// DeviceCookie configures device cookies, which keep the per-account
 	// lock from being turned against the account's owner. See
@@ -42,30 +50,33 @@ type ThrottleConfig struct {
 	DeviceCookie DeviceCookieConfig
 	// LoginPerIP limits login attempts per client IP (password spraying).
 	// Logins carrying a valid device cookie for their account are counted
-	// but never refused by it. Default 100 per 15 minutes.
+	// but never refused by it. Default 30 per minute (allauth's login).
 	LoginPerIP Rate
-	// RegisterPerIP limits registrations per client IP. Default 20 per hour.
+	// RegisterPerIP limits registrations per client IP. Default 20 per
+	// minute (allauth's signup).
 	RegisterPerIP Rate
 	// MailPerIP limits password-reset and resend-verification requests per
-	// client IP (429 beyond it). Default 20 per hour.
+	// client IP (429 beyond it). Default 20 per minute (allauth's
+	// reset_password per IP).
 	MailPerIP Rate
 	// MailPerAddress limits the mails those two send to one account (the
 	// account the address resolves to, so spellings share the limit), so
 	// nobody's inbox can be flooded. Beyond it the mail is not sent but
 	// the answer is unchanged: a stranger who fills the limit cannot make
 	// the owner's request fail, and the links already mailed in the window
-	// keep working. Default 5 per hour.
+	// keep working. Counted separately for reset and verification mails.
+	// Default 5 per minute (allauth's reset_password per key).
 	MailPerAddress Rate
 	// RefreshFailuresPerIP limits failed token refreshes (unusable,
 	// revoked or reused refresh tokens) per client IP; beyond it failures
 	// answer 429. A valid refresh token is never refused by it. Default
-	// 600 per 15 minutes.
+	// 600 per 15 minutes (allauth has no token refresh).
 	RefreshFailuresPerIP Rate
 	// ResetConfirmFailures limits failed password-reset confirmations (bad
 	// uid or token), counted per client IP and per target uid. The token
 	// is checked first, so a genuine link is never refused: only failures
 	// are counted, and beyond the limit they answer 429 instead of 400.
-	// Default 20 per hour.
+	// Default 20 per minute (allauth's reset_password_from_key).
 	ResetConfirmFailures Rate
 	// Store keeps the counters. Default NewMemoryThrottle() (one
 	// instance); use sqlstore's ThrottleStore when instances share a
@@ -88,14 +99,15 @@ func (t ThrottleConfig) withDefaults() ThrottleConfig {
 			*r = Rate{Limit: limit, Window: window}
 		}
 	}
-	def(&t.LoginFailuresPerAccount, 10, 15*time.Minute)
+	// Keep these in step with the README's table (TestThrottleDefaultsMatchREADME).
+	def(&t.LoginFailuresPerAccount, 5, 5*time.Minute)
 	def(&t.LoginFailuresPerDevice, 10, 15*time.Minute)
-	def(&t.LoginPerIP, 100, 15*time.Minute)
-	def(&t.RegisterPerIP, 20, time.Hour)
-	def(&t.MailPerIP, 20, time.Hour)
-	def(&t.MailPerAddress, 5, time.Hour)
+	def(&t.LoginPerIP, 30, time.Minute)
+	def(&t.RegisterPerIP, 20, time.Minute)
+	def(&t.MailPerIP, 20, time.Minute)
+	def(&t.MailPerAddress, 5, time.Minute)
 	def(&t.RefreshFailuresPerIP, 600, 15*time.Minute)
-	def(&t.ResetConfirmFailures, 20, time.Hour)
+	def(&t.ResetConfirmFailures, 20, time.Minute)
 	if t.Store == nil {
 		t.Store = NewMemoryThrottle()
 	}

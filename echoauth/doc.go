@@ -21,7 +21,10 @@
 //     bearer token, or the session cookie, as Config.Methods allows.
 //     RequireUser rejects anonymous callers; OptionalUser lets them
 //     through. Both reject invalid credentials, as DRF does.
-//   - [Auth.MiddlewareWithConfig] builds either with a
+//   - [Auth.RequireStaff] and [Auth.Require] also require the caller to
+//     be staff, or to satisfy a predicate, as DRF's IsAdminUser and
+//     permission classes do: a refused caller gets 403.
+//   - [Auth.MiddlewareWithConfig] builds any of them with a
 //     [middleware.Skipper], like Echo's own middleware, and an
 //     ErrorHandler (see [MiddlewareConfig]).
 //   - [User] and [Principal] read the authenticated caller in a handler;

@@ -2,6 +2,7 @@ package echoauth
 
 import (
 	"errors"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -21,9 +22,17 @@ type MiddlewareConfig struct {
 	// authenticated user is required.
 	Optional bool
 
+	// Allow, when set, also requires the authenticated caller to satisfy
+	// it, as a DRF permission class does (see [Auth.Require]): a caller
+	// it refuses is answered 403 {"detail":"You do not have permission to
+	// perform this action."}. It implies an authenticated user: Optional
+	// is ignored when Allow is set. Default nil: any authenticated user
+	// (or, with Optional, anyone) passes.
+	Allow func(*core.Principal) bool
+
 	// ErrorHandler, when set, takes over the answer to a rejected request
-	// (401 or 403 for missing or invalid credentials, 503 when a store
-	// fails), so that the application's Echo HTTPErrorHandler can render
+	// (401 or 403 for missing or invalid credentials, 403 for a caller
+	// Allow refuses, 503 when a store fails), so that the application's Echo HTTPErrorHandler can render
 	// it. It receives an *echo.HTTPError whose Code is the status and whose
 	// Message and Internal are the *core.Error that core would have
 	// written: its JSON encoding is dj-rest-auth's body and its Header the
@@ -65,8 +74,8 @@ func (a *Auth) OptionalUser() echo.MiddlewareFunc {
 }
 
 // MiddlewareWithConfig returns [Auth.RequireUser] or, with cfg.Optional,
-// [Auth.OptionalUser], with a Skipper and an ErrorHandler (see
-// [MiddlewareConfig]). On success the principal is stored in the request's
+// [Auth.OptionalUser], or with cfg.Allow [Auth.Require], with a Skipper
+// and an ErrorHandler (see [MiddlewareConfig]). On success the principal is stored in the request's
 // context: read it with [User] or [Principal], or with
 // core.UserFrom(c.Request().Context()).
 func (a *Auth) MiddlewareWithConfig(cfg MiddlewareConfig) echo.MiddlewareFunc {
@@ -76,13 +85,22 @@ func (a *Auth) MiddlewareWithConfig(cfg MiddlewareConfig) echo.MiddlewareFunc {
 	}
 	required := !cfg.Optional
 	onError := cfg.ErrorHandler
+	allow := cfg.Allow
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if skipper(c) {
 				return next(c)
 			}
 			if onError == nil {
-				r, _, ok := a.core.Guard(c.Response(), c.Request(), required)
+				var (
+					r  *http.Request
+					ok bool
+				)
+				if allow != nil {
+					r, _, ok = a.core.GuardAllow(c.Response(), c.Request(), allow)
+				} else {
+					r, _, ok = a.core.Guard(c.Response(), c.Request(), required)
+				}
 				if !ok {
 					return nil // core has written the response
 				}
@@ -92,7 +110,15 @@ func (a *Auth) MiddlewareWithConfig(cfg MiddlewareConfig) echo.MiddlewareFunc {
 				c.SetRequest(r)
 				return next(c)
 			}
-			r, _, err := a.core.Check(c.Response(), c.Request(), required)
+			var (
+				r   *http.Request
+				err error
+			)
+			if allow != nil {
+				r, _, err = a.core.CheckAllow(c.Response(), c.Request(), allow)
+			} else {
+				r, _, err = a.core.Check(c.Response(), c.Request(), required)
+			}
 			if err != nil {
 				return a.reject(c, err, onError)
 			}

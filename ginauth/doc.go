@@ -24,6 +24,9 @@
 //     bearer token, or the session cookie, as Config.Methods allows.
 //     RequireUser rejects anonymous callers; OptionalUser lets them
 //     through. Both reject invalid credentials, as DRF does.
+//   - [Auth.RequireStaff] and [Auth.Require] also require the caller to
+//     be staff, or to satisfy a predicate, as DRF's IsAdminUser and
+//     permission classes do: a refused caller gets 403.
 //   - [User] and [Principal] read the authenticated caller in a handler
 //     (also on a c.Copy() handed to a goroutine); core.UserFrom reads it
 //     from c.Request.Context().

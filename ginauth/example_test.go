@@ -161,3 +161,61 @@ func ExampleNew() {
 	mux.Handle(svc.Prefix(), svc.Handler())
 	_ = auth
 }
+
+// RequireStaff lets through only staff users (Django's is_staff, DRF's
+// IsAdminUser); Require takes any predicate on the caller. An anonymous
+// caller gets RequireUser's answer, an authenticated one that is refused
+// DRF's 403.
+func ExampleAuth_RequireStaff() {
+	argon, err := password.NewArgon2(password.FastArgon2Params())
+	if err != nil {
+		log.Fatal(err)
+	}
+	passwords, err := password.NewPolicy(password.WithHasher(argon))
+	if err != nil {
+		log.Fatal(err)
+	}
+	r := gin.New()
+	auth, err := ginauth.Register(r, core.Config{Store: memstore.New(), Passwords: passwords})
+	if err != nil {
+		log.Fatal(err)
+	}
+	admin := r.Group("/admin", auth.RequireStaff())
+	admin.GET("/stats", func(c *gin.Context) { c.String(http.StatusOK, "stats") })
+	verified := func(p *core.Principal) bool { return p.User.EmailVerified }
+	r.GET("/api/export", auth.Require(verified), func(c *gin.Context) { c.String(http.StatusOK, "export") })
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+
+	keys := map[string]string{}
+	for _, nu := range []core.NewUser{
+		{Username: "root", Password: "correct horse battery", IsStaff: true, IsSuperuser: true, EmailVerified: true},
+		{Username: "alice", Password: "correct horse battery"},
+	} {
+		if _, err := auth.Core().CreateUser(context.Background(), nu); err != nil {
+			log.Fatal(err)
+		}
+		_, body := call(srv.URL+"/api/auth/login/", "", `{"username":"`+nu.Username+`","password":"correct horse battery"}`)
+		var login struct{ Key string }
+		if err := json.Unmarshal([]byte(body), &login); err != nil {
+			log.Fatal(err)
+		}
+		keys[nu.Username] = login.Key
+	}
+	for _, req := range []struct{ path, who string }{
+		{"/admin/stats", "anonymous"},
+		{"/admin/stats", "root"},
+		{"/admin/stats", "alice"},
+		{"/api/export", "root"},
+		{"/api/export", "alice"},
+	} {
+		status, body := call(srv.URL+req.path, keys[req.who], "")
+		fmt.Printf("GET %s (%s): %d %s\n", req.path, req.who, status, body)
+	}
+	// Output:
+	// GET /admin/stats (anonymous): 401 {"detail":"Authentication credentials were not provided."}
+	// GET /admin/stats (root): 200 stats
+	// GET /admin/stats (alice): 403 {"detail":"You do not have permission to perform this action."}
+	// GET /api/export (root): 200 export
+	// GET /api/export (alice): 403 {"detail":"You do not have permission to perform this action."}
+}

@@ -23,9 +23,9 @@
 // it. "go list -deps" shows what a program links: a PostgreSQL-only
 // program links neither modernc.org/sqlite nor go-sql-driver/mysql.
 //
-// Every Store implements core.Store, core.RefreshStore and
-// core.LoginTokenStore and passes the conformance suite in core/storetest
-// on all three databases.
+// Every Store implements core.Store, core.RefreshStore,
+// core.LoginTokenStore and core.StaffStore and passes the conformance
+// suite in core/storetest on all three databases.
 //
 // # Schema
 //
@@ -55,6 +55,9 @@
 //   - restauth_session: id (PRIMARY KEY, at most 64 characters; the store
 //     writes 32 from [a-z0-9]), data (BLOB/BYTEA/LONGBLOB, the values as
 //     sessionkit.EncodeValues writes them, NOT NULL), expires (indexed, for Cleanup).
+//
+// 0005_staff.sql adds Django's is_staff and is_superuser to restauth_user
+// (NOT NULL, false for existing users; core.StaffStore changes them).
 //
 // The *_key columns hold core.CanonicalUsername and core.CanonicalEmail
 // and, like the digest, the refresh IDs and the session IDs, compare

@@ -158,6 +158,7 @@ func ExampleMigrations() {
 	// 0002_refresh.sql
 	// 0003_session.sql
 	// 0004_throttle.sql
+	// 0005_staff.sql
 }
 
 // Server-side sessions in the application's database: several instances

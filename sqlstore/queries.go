@@ -25,6 +25,7 @@ type queries struct {
 	upgradePasswordHash string
 	setActive           string
 	setEmailVerified    string
+	setStaff            string
 	recordLogin         string
 
 	insertToken      string
@@ -73,6 +74,7 @@ func newQueries(d Dialect) queries {
 	q.upgradePasswordHash = bind(sqlUpgradePasswordHash)
 	q.setActive = bind(sqlSetActive)
 	q.setEmailVerified = bind(sqlSetEmailVerified)
+	q.setStaff = bind(sqlSetStaff)
 	q.recordLogin = bind(sqlRecordLogin)
 	q.insertToken = bind(sqlInsertToken)
 	q.userByToken = bind(sqlUserByToken)

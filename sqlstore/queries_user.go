@@ -7,13 +7,13 @@ package sqlstore
 // userColumns lists the columns scanned into userRow, qualified by the
 // table alias u.
 const userColumns = `u.id, u.username, u.email, u.first_name, u.last_name, u.password,
-	u.is_active, u.email_verified, u.date_joined, u.last_login, u.token_epoch`
+	u.is_active, u.email_verified, u.is_staff, u.is_superuser, u.date_joined, u.last_login, u.token_epoch`
 
 const (
 	sqlInsertUser = `INSERT INTO restauth_user
 	(username, username_key, email, email_key, password, first_name, last_name,
-	 is_active, email_verified, date_joined, last_login, token_epoch)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	 is_active, email_verified, is_staff, is_superuser, date_joined, last_login, token_epoch)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 	sqlUserByID          = `SELECT ` + userColumns + ` FROM restauth_user u WHERE u.id = ?`
 	sqlUserByUsernameKey = `SELECT ` + userColumns + ` FROM restauth_user u WHERE u.username_key = ?`
@@ -36,6 +36,8 @@ const (
 	SET is_active = ?, token_epoch = token_epoch + ? WHERE id = ?`
 
 	sqlSetEmailVerified = `UPDATE restauth_user SET email_verified = ? WHERE id = ?`
+
+	sqlSetStaff = `UPDATE restauth_user SET is_staff = ?, is_superuser = ? WHERE id = ?`
 
 	sqlRecordLogin = `UPDATE restauth_user SET last_login = ? WHERE id = ?`
 )

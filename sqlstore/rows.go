@@ -16,6 +16,8 @@ type userRow struct {
 	Password      string        `db:"password"`
 	IsActive      bool          `db:"is_active"`
 	EmailVerified bool          `db:"email_verified"`
+	IsStaff       bool          `db:"is_staff"`
+	IsSuperuser   bool          `db:"is_superuser"`
 	DateJoined    int64         `db:"date_joined"`
 	LastLogin     sql.NullInt64 `db:"last_login"`
 	TokenEpoch    int64         `db:"token_epoch"`
@@ -32,6 +34,8 @@ func (r *userRow) user() *core.User {
 		PasswordHash:  r.Password,
 		IsActive:      r.IsActive,
 		EmailVerified: r.EmailVerified,
+		IsStaff:       r.IsStaff,
+		IsSuperuser:   r.IsSuperuser,
 		DateJoined:    fromMicros(r.DateJoined),
 		LastLogin:     fromNullMicros(r.LastLogin),
 		TokenEpoch:    r.TokenEpoch,

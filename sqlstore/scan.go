@@ -7,12 +7,12 @@ package sqlstore
 // columns in the same order; the conformance suite checks every field.
 
 // userColumnCount is how many columns userColumns lists.
-const userColumnCount = 11
+const userColumnCount = 13
 
 // appendDest appends pointers to the fields of r in userColumns order.
 func (r *userRow) appendDest(d []any) []any {
 	return append(d, &r.ID, &r.Username, &r.Email, &r.FirstName, &r.LastName, &r.Password,
-		&r.IsActive, &r.EmailVerified, &r.DateJoined, &r.LastLogin, &r.TokenEpoch)
+		&r.IsActive, &r.EmailVerified, &r.IsStaff, &r.IsSuperuser, &r.DateJoined, &r.LastLogin, &r.TokenEpoch)
 }
 
 // dest returns pointers to the fields of r in userColumns order.

@@ -20,7 +20,7 @@ func (s *Store) CreateUser(ctx context.Context, u *core.User) error {
 	}
 	args := []any{
 		u.Username, usernameKey, u.Email, sql.NullString{String: emailKey, Valid: emailKey != ""},
-		u.PasswordHash, u.FirstName, u.LastName, u.IsActive, u.EmailVerified,
+		u.PasswordHash, u.FirstName, u.LastName, u.IsActive, u.EmailVerified, u.IsStaff, u.IsSuperuser,
 		toMicros(u.DateJoined), toNullMicros(u.LastLogin), u.TokenEpoch,
 	}
 	var id int64

@@ -20,38 +20,38 @@ func rlDefaults(clk *clock) func(*core.Config) {
 	}
 }
 
-// rlAccount: with the default 10 failures per account per 15 minutes, the
-// 11th attempt is 429 with Retry-After, without checking the password; an
-// unknown username locks the same way (no enumeration); after the window
-// the right password works (a soft lock). NIST SP 800-63B's cap of 100
-// consecutive failures is not a separate mechanism: the soft lock holds an
-// attacker to 10 per 15 minutes.
+// rlAccount: with the default 5 failures per account per 5 minutes
+// (allauth's login_failed), the 6th attempt is 429 with Retry-After,
+// without checking the password; an unknown username locks the same way
+// (no enumeration); after the window the right password works (a soft
+// lock). NIST SP 800-63B's cap of 100 consecutive failures is not a
+// separate mechanism: the soft lock holds an attacker to 5 per 5 minutes.
 func (s *suite) rlAccount(t *testing.T) {
 	clk := newClock()
 	clk.set(time.Date(2026, 11, 26, 20, 0, 0, 0, time.UTC))
 	e := s.newEnv(t, rlDefaults(clk))
 	e.createUser(t, newUser("alice"))
 	for _, who := range []string{"alice", "ghost"} {
-		for range 10 {
+		for range 5 {
 			e.pwLogin(t, who, "Wrong-pass-123").want(t, http.StatusBadRequest, invalidLogin)
 		}
 		e.hashes.Reset()
 		clk.advance(time.Minute)
-		if n := e.pwLogin(t, who, defaultPassword).wantThrottled(t); n != 14*60 {
-			t.Errorf("%s: Retry-After %d, want the rest of the window (840)", who, n)
+		if n := e.pwLogin(t, who, defaultPassword).wantThrottled(t); n != 4*60 {
+			t.Errorf("%s: Retry-After %d, want the rest of the window (240)", who, n)
 		}
 		if e.hashes.Calls() != 0 {
 			t.Errorf("%s: a throttled login hashed", who)
 		}
 		clk.advance(-time.Minute)
 	}
-	clk.advance(15 * time.Minute)
+	clk.advance(5 * time.Minute)
 	e.pwLogin(t, "alice", defaultPassword).wantKey(t)
 }
 
 // rlSpraying: one attempt on each of 200 accounts from one peer: the
-// default per-IP limit (100 per 15 minutes) answers 429 from the 101st on,
-// for real and unknown accounts alike.
+// default per-IP limit (30 per minute, allauth's login) answers 429 from
+// the 31st on, for real and unknown accounts alike.
 func (s *suite) rlSpraying(t *testing.T) {
 	clk := newClock()
 	e := s.newEnv(t, rlDefaults(clk))
@@ -78,8 +78,8 @@ func (s *suite) rlSpraying(t *testing.T) {
 			t.Errorf("attempt %d: %d %s", i, res.status, res.body)
 		}
 	}
-	if ok != 100 || throttled != 100 {
-		t.Errorf("%d answered 400 and %d 429; want 100 and 100", ok, throttled)
+	if ok != 30 || throttled != 170 {
+		t.Errorf("%d answered 400 and %d 429; want 30 and 170", ok, throttled)
 	}
 }
 

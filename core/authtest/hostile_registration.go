@@ -123,7 +123,7 @@ func (s *suite) hostileRegistration(t *testing.T, c *cases) {
 			`"password":"pbkdf2_sha256$1$salt$AAAA","password_hash":"!","first_name":"Admin","last_name":"Root","EMAIL_VERIFIED":true}`
 		e.do(t, http.MethodPost, reg, body).want(t, http.StatusCreated, regSent)
 		u := e.reqUser(t, "reg4")
-		if u.ID == 1 || !u.IsActive || u.EmailVerified || u.DateJoined.Year() < 2020 || !u.LastLogin.IsZero() || u.TokenEpoch != 0 ||
+		if u.ID == 1 || !u.IsActive || u.EmailVerified || u.IsStaff || u.IsSuperuser || u.DateJoined.Year() < 2020 || !u.LastLogin.IsZero() || u.TokenEpoch != 0 ||
 			u.FirstName != "" || u.LastName != "" || !strings.HasPrefix(u.PasswordHash, "argon2$argon2id$") {
 			t.Errorf("registration wrote a server-owned field: %+v", redactUser(u))
 		}

@@ -79,9 +79,8 @@ func (s *suite) hostileRequest(t *testing.T, c *cases) {
 	c.run(t, "T-REQ-04", func(t *testing.T) {
 		// Unknown fields are ignored like DRF, not refused (docs/design.md §6).
 		// The property behind the case is that none of them reaches the
-		// account: the user model has no staff/superuser flag at all, and
-		// pk, email, activity, verification, join date and hash are
-		// server-owned.
+		// account: the staff and superuser flags, pk, email, activity,
+		// verification, join date and hash are server-owned.
 		privileged := []string{"IS_STAFF", "true", "is_staff", "true", "is_superuser", "true", "Is_Superuser", "true",
 			"email_verified", "true", "is_active", "false", "id", "1", "pk", "1", "date_joined", "2000-01-01T00:00:00Z",
 			"password", "argon2$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo", "token_epoch", "7", "last_login", "2000-01-01"}
@@ -98,7 +97,7 @@ func (s *suite) hostileRequest(t *testing.T, c *cases) {
 		}
 		e.secrets.add(string(key[1]))
 		m := e.reqUser(t, "mallory")
-		if m.ID == alice.ID || !m.IsActive || m.EmailVerified || m.DateJoined.Year() < 2020 || m.TokenEpoch != 0 ||
+		if m.ID == alice.ID || !m.IsActive || m.EmailVerified || m.IsStaff || m.IsSuperuser || m.DateJoined.Year() < 2020 || m.TokenEpoch != 0 ||
 			!strings.HasPrefix(m.PasswordHash, "argon2$argon2id$") || strings.Contains(m.PasswordHash, "c2FsdHNhbHQ") {
 			t.Errorf("registration wrote a server-owned field: %+v", redactUser(m))
 		}

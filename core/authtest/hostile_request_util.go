@@ -94,7 +94,8 @@ func (e *env) reqUnchanged(t *testing.T, before *core.User) {
 	}
 	if after.Username != before.Username || after.Email != before.Email || after.FirstName != before.FirstName ||
 		after.LastName != before.LastName || after.PasswordHash != before.PasswordHash || after.IsActive != before.IsActive ||
-		after.EmailVerified != before.EmailVerified || after.TokenEpoch != before.TokenEpoch || !after.DateJoined.Truncate(time.Microsecond).Equal(before.DateJoined.Truncate(time.Microsecond)) {
+		after.EmailVerified != before.EmailVerified || after.IsStaff != before.IsStaff || after.IsSuperuser != before.IsSuperuser ||
+		after.TokenEpoch != before.TokenEpoch || !after.DateJoined.Truncate(time.Microsecond).Equal(before.DateJoined.Truncate(time.Microsecond)) {
 		t.Errorf("stored user changed:\nbefore %+v\n after %+v", redactUser(before), redactUser(after))
 	}
 }

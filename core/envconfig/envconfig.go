@@ -12,6 +12,15 @@
 //	RESTAUTH_FRONTEND_URL        base URL for links in mails http:// + RESTAUTH_ADDR
 //	RESTAUTH_INSECURE_COOKIES    1 drops Secure for plain-HTTP development
 //	RESTAUTH_TRUSTED_ORIGINS     comma-separated origins for cookie-authenticated writes  the frontend URL's origin
+//	RESTAUTH_THROTTLE            on or off: rate limits     on
+//	RESTAUTH_USERNAME            on or off: off identifies accounts by email alone  on
+//
+// RESTAUTH_THROTTLE=off turns every rate limit off (core.ThrottleConfig's
+// Disabled), for a client's test suite that registers and logs in many
+// times from one address; never in production. RESTAUTH_USERNAME=off is
+// allauth's username-less mode (core.Config.EmailOnly): registration and
+// login take an email and no username, and the management commands take
+// --email instead of --username.
 //
 // Optional SMTP details, read only when RESTAUTH_SMTP_ADDR is set:
 //
@@ -53,12 +62,15 @@ const (
 	VarSMTPSecurity      = "RESTAUTH_SMTP_SECURITY"
 	VarSMTPUser          = "RESTAUTH_SMTP_USER"
 	VarSMTPPassword      = "RESTAUTH_SMTP_PASSWORD"
+	VarThrottle          = "RESTAUTH_THROTTLE"
+	VarUsername          = "RESTAUTH_USERNAME"
 )
 
 // Defaults of the contract.
 const (
 	DefaultAddr        = "127.0.0.1:8000"
 	DefaultDatabaseURL = "sqlite:restauth.db"
+	DefaultSMTPFrom    = "restauth <webmaster@localhost>"
 	// MinSecretKeyLength is the minimum length of RESTAUTH_SECRET_KEY in bytes.
 	MinSecretKeyLength = 32
 )
@@ -86,6 +98,40 @@ type Settings struct {
 	FrontendURL       string
 	InsecureCookies   bool
 	TrustedOrigins    []string
+	// DisableThrottle is RESTAUTH_THROTTLE=off.
+	DisableThrottle bool
+	// EmailOnly is RESTAUTH_USERNAME=off.
+	EmailOnly bool
+}
+
+// Variable describes one variable of the contract, for help texts.
+type Variable struct {
+	Name    string
+	Meaning string
+	Default string
+}
+
+// Variables returns every variable of the contract with its meaning and
+// default, for help texts; each SMTP detail follows RESTAUTH_SMTP_ADDR and
+// is read only when it is set.
+func Variables() []Variable {
+	return []Variable{
+		{VarAddr, "listen address", DefaultAddr},
+		{VarDatabaseURL, "sqlite:PATH, postgres://… or mysql://user:pass@host:port/db", DefaultDatabaseURL},
+		{VarSecretKey, "signing secret, at least 32 bytes", "generated once and saved beside the database, with a warning"},
+		{VarMode, "jwt, token, session or all", "set by each starter"},
+		{VarEmailVerification, "none, optional or mandatory", string(core.VerifyOptional)},
+		{VarSMTPAddr, "host:port of an SMTP server", "unset: mails are printed to stdout"},
+		{VarSMTPFrom, "sender of the mails", DefaultSMTPFrom},
+		{VarSMTPSecurity, "none, starttls or tls", "none for a loopback host, else starttls"},
+		{VarSMTPUser, "SMTP AUTH PLAIN user", "unset: no AUTH"},
+		{VarSMTPPassword, "SMTP AUTH PLAIN password", "unset"},
+		{VarFrontendURL, "base URL of the links in mails", "http:// + " + VarAddr},
+		{VarInsecureCookies, "1 drops Secure from cookies, for plain-HTTP development", "unset"},
+		{VarTrustedOrigins, "comma-separated origins allowed to write with cookie authentication", "the frontend URL's origin"},
+		{VarThrottle, "on or off: off turns every rate limit off (testing a client; never in production)", "on"},
+		{VarUsername, "on or off: off identifies accounts by email alone (allauth's username-less mode)", "on"},
+	}
 }
 
 // Load reads the RESTAUTH_* variables through getenv (os.Getenv in a
@@ -107,6 +153,13 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 		InsecureCookies:   getenv(VarInsecureCookies) == "1",
 	}
 	var errs []error
+	var err error
+	if s.DisableThrottle, err = offSwitch(getenv, VarThrottle); err != nil {
+		errs = append(errs, err)
+	}
+	if s.EmailOnly, err = offSwitch(getenv, VarUsername); err != nil {
+		errs = append(errs, err)
+	}
 	if s.SMTPAddr != "" {
 		if err := s.loadSMTP(getenv); err != nil {
 			errs = append(errs, err)
@@ -156,14 +209,31 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 	if err := errors.Join(errs...); err != nil {
 		return s, fmt.Errorf("restauth: environment: %w", err)
 	}
+	if s.DisableThrottle {
+		logger.Warn("restauth: RESTAUTH_THROTTLE=off: every rate limit is off. Use it to test a client, never in production.")
+	}
 	return s, nil
+}
+
+// offSwitch reads an on/off variable: it reports true when the variable
+// is off, false when it is on or unset.
+func offSwitch(getenv func(string) string, name string) (bool, error) {
+	switch v := strings.ToLower(strings.TrimSpace(getenv(name))); v {
+	case "", "on", "1", "true":
+		return false, nil
+	case "off", "0", "false":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s=%q: want on or off", name, getenv(name))
 }
 
 // Apply sets the fields of cfg that the environment decides: the
 // authentication methods of the mode, the secret key, cookie security,
 // trusted origins, email verification, the frontend URL of mail links and
 // the mailer (SMTP when RESTAUTH_SMTP_ADDR is set, else mails are printed
-// to stdout). In jwt mode it applies the starters' recommended settings:
+// to stdout). RESTAUTH_THROTTLE=off sets Throttle.Disabled and
+// RESTAUTH_USERNAME=off sets EmailOnly; when on, they leave cfg's own
+// values. In jwt mode it applies the starters' recommended settings:
 // cookies "access" and "refresh" (HttpOnly, SameSite=Lax, Secure unless
 // RESTAUTH_INSECURE_COOKIES=1), access lifetime 15 minutes, refresh 7 days,
 // rotation with reuse detection, expirations in login bodies. Session and
@@ -193,6 +263,12 @@ func (s Settings) Apply(cfg *core.Config) error {
 	cfg.CSRF.TrustedOrigins = s.TrustedOrigins
 	cfg.EmailVerification = s.EmailVerification
 	cfg.Accounts.FrontendURL = s.FrontendURL
+	if s.DisableThrottle {
+		cfg.Throttle.Disabled = true
+	}
+	if s.EmailOnly {
+		cfg.EmailOnly = true
+	}
 	if s.SMTPAddr != "" {
 		m, err := mail.NewSMTP(s.SMTP)
 		if err != nil {
@@ -231,7 +307,7 @@ func (s *Settings) loadSMTP(getenv func(string) string) error {
 		}
 	}
 	s.SMTP = mail.SMTPConfig{
-		Addr: s.SMTPAddr, From: or(getenv(VarSMTPFrom), "restauth <webmaster@localhost>"), Security: security,
+		Addr: s.SMTPAddr, From: or(getenv(VarSMTPFrom), DefaultSMTPFrom), Security: security,
 		Username: getenv(VarSMTPUser), Password: getenv(VarSMTPPassword),
 	}
 	return nil

@@ -2,16 +2,24 @@ package envconfig
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/sessions"
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/mail"
+	"github.com/restauth/restauth/core/memstore"
+	"github.com/restauth/restauth/core/password"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -163,5 +171,155 @@ func TestSMTPSettings(t *testing.T) {
 	}
 	if _, ok := cfg.Accounts.Mailer.(*mail.ConsoleMailer); !ok {
 		t.Errorf("without SMTP: mailer %T, want the console", cfg.Accounts.Mailer)
+	}
+}
+
+func TestOnOffSwitches(t *testing.T) {
+	key := strings.Repeat("k", 40)
+	for _, c := range []struct {
+		throttle, username string
+		offThrottle, email bool
+	}{
+		{"", "", false, false}, {"on", "on", false, false}, {"off", "off", true, true},
+		{"OFF", " Off ", true, true}, {"1", "0", false, true}, {"false", "true", true, false},
+	} {
+		var logs bytes.Buffer
+		s, err := Load(env(map[string]string{VarSecretKey: key, VarThrottle: c.throttle, VarUsername: c.username}), ModeToken,
+			slog.New(slog.NewTextHandler(&logs, nil)))
+		if err != nil || s.DisableThrottle != c.offThrottle || s.EmailOnly != c.email {
+			t.Errorf("%q/%q: %+v %v", c.throttle, c.username, s, err)
+			continue
+		}
+		if warned := strings.Contains(logs.String(), "RESTAUTH_THROTTLE=off"); warned != c.offThrottle {
+			t.Errorf("%q: warning logged=%v", c.throttle, warned)
+		}
+		cfg := core.Config{}
+		if err := s.Apply(&cfg); err != nil || cfg.Throttle.Disabled != c.offThrottle || cfg.EmailOnly != c.email {
+			t.Errorf("%q/%q: apply: %v Disabled=%v EmailOnly=%v", c.throttle, c.username, err, cfg.Throttle.Disabled, cfg.EmailOnly)
+		}
+	}
+	_, err := Load(env(map[string]string{VarSecretKey: key, VarThrottle: "sometimes", VarUsername: "maybe"}), ModeToken, nil)
+	if err == nil || !strings.Contains(err.Error(), `RESTAUTH_THROTTLE="sometimes": want on or off`) ||
+		!strings.Contains(err.Error(), `RESTAUTH_USERNAME="maybe": want on or off`) {
+		t.Errorf("bad values: %v", err)
+	}
+	// On leaves the application's own choice alone.
+	s, _ := Load(env(map[string]string{VarSecretKey: key}), ModeToken, nil)
+	cfg := core.Config{EmailOnly: true, Throttle: core.ThrottleConfig{Disabled: true}}
+	if err := s.Apply(&cfg); err != nil || !cfg.EmailOnly || !cfg.Throttle.Disabled {
+		t.Errorf("apply with defaults overrode the config: %v %+v", err, cfg)
+	}
+}
+
+// TestThrottleSwitchThroughHTTP: the starters' path (Load, Apply, New)
+// with RESTAUTH_THROTTLE=off accepts 100 registrations from one address
+// within one minute; with the default, the 21st within the minute is 429
+// (allauth's signup limit, 20 per minute per IP) and the next minute
+// accepts again.
+func TestThrottleSwitchThroughHTTP(t *testing.T) {
+	now := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	serve := func(t *testing.T, throttle string) *httptest.Server {
+		t.Helper()
+		s, err := Load(env(map[string]string{VarSecretKey: strings.Repeat("k", 40), VarThrottle: throttle}), ModeToken,
+			slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := password.NewArgon2(password.FastArgon2Params())
+		if err != nil {
+			t.Fatal(err)
+		}
+		policy, err := password.NewPolicy(password.WithHasher(h))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := core.Config{Store: memstore.New(), Passwords: policy, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+		if err := s.Apply(&cfg); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Accounts.Mailer, cfg.Accounts.SynchronousMail = mail.NewOutbox(), true // not the console
+		a, err := core.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(a.Handler())
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	register := func(t *testing.T, srv *httptest.Server, i int) *http.Response {
+		t.Helper()
+		body := fmt.Sprintf(`{"username":"client%d","email":"client%d@example.com","password1":"Quiet-harbor-71","password2":"Quiet-harbor-71"}`, i, i)
+		res, err := http.Post(srv.URL+core.DefaultPrefix+"registration/", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res
+	}
+
+	t.Run("off", func(t *testing.T) {
+		srv := serve(t, "off")
+		for i := range 100 {
+			if res := register(t, srv, i); res.StatusCode != http.StatusCreated {
+				t.Fatalf("registration %d: %d", i+1, res.StatusCode)
+			}
+		}
+	})
+	t.Run("default", func(t *testing.T) {
+		srv := serve(t, "")
+		for i := range 20 {
+			if res := register(t, srv, i); res.StatusCode != http.StatusCreated {
+				t.Fatalf("registration %d: %d", i+1, res.StatusCode)
+			}
+		}
+		res := register(t, srv, 20)
+		if retry, _ := strconv.Atoi(res.Header.Get("Retry-After")); res.StatusCode != http.StatusTooManyRequests || retry < 1 || retry > 60 {
+			t.Fatalf("registration 21: %d Retry-After %q, want 429 within the minute", res.StatusCode, res.Header.Get("Retry-After"))
+		}
+		now = now.Add(time.Minute)
+		if res := register(t, srv, 21); res.StatusCode != http.StatusCreated {
+			t.Errorf("next minute: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestVariablesDocumented: every variable of the contract is listed by
+// Variables (the help text), in the package documentation and in the
+// README's "Starters' environment".
+func TestVariablesDocumented(t *testing.T) {
+	src, err := os.ReadFile("envconfig.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, envSection, _ := strings.Cut(string(readme), "## Starters' environment")
+	envSection, _, _ = strings.Cut(envSection, "\n## ")
+	doc, _, _ := strings.Cut(string(src), "package envconfig")
+	listed := map[string]bool{}
+	for _, v := range Variables() {
+		listed[v.Name] = true
+		if v.Meaning == "" || v.Default == "" {
+			t.Errorf("%s: meaning %q default %q", v.Name, v.Meaning, v.Default)
+		}
+	}
+	all := []string{VarAddr, VarDatabaseURL, VarSecretKey, VarMode, VarEmailVerification, VarSMTPAddr, VarFrontendURL,
+		VarInsecureCookies, VarTrustedOrigins, VarSMTPFrom, VarSMTPSecurity, VarSMTPUser, VarSMTPPassword, VarThrottle, VarUsername}
+	if len(listed) != len(all) {
+		t.Errorf("Variables lists %d, the contract has %d", len(listed), len(all))
+	}
+	for _, name := range all {
+		if !listed[name] {
+			t.Errorf("%s missing from Variables", name)
+		}
+		if !strings.Contains(doc, "//\t"+name+" ") {
+			t.Errorf("%s missing from the package documentation", name)
+		}
+		if !strings.Contains(envSection, "`"+name+"`") {
+			t.Errorf("%s missing from the README's Starters' environment", name)
+		}
 	}
 }

@@ -37,6 +37,8 @@ func testCreateAllFieldsRoundTrip(t *testing.T, s core.Store) {
 		PasswordHash:  hashB,
 		IsActive:      false,
 		EmailVerified: true,
+		IsStaff:       true,
+		IsSuperuser:   true,
 		DateJoined:    joinedAt(),
 		LastLogin:     loggedInAt(),
 		TokenEpoch:    3,

@@ -29,6 +29,13 @@
 // either write is refused. It is skipped, with a message, for a store
 // without the capability.
 //
+// The group "StaffStore" checks core.StaffStore (core/store_staff.go):
+// SetStaff sets both flags and nothing else, of that user only. It is
+// skipped, with a message, for a store without the capability. The flags
+// themselves are part of every user the suite reads back (the "Staff"
+// cases: CreateUser round-trips them through every user read, and
+// UpdateProfile and the other writes leave them alone).
+//
 // RunSessionStore is the suite for server-side gorilla/sessions stores
 // (memstore.SessionStore, sqlstore's SessionStore): it drives them through
 // real requests and response recorders, moves a fake clock the stores

@@ -119,6 +119,12 @@ func checkUser(t *testing.T, got, want *core.User) {
 	if got.EmailVerified != want.EmailVerified {
 		t.Errorf("EmailVerified = %v, want %v", got.EmailVerified, want.EmailVerified)
 	}
+	if got.IsStaff != want.IsStaff {
+		t.Errorf("IsStaff = %v, want %v", got.IsStaff, want.IsStaff)
+	}
+	if got.IsSuperuser != want.IsSuperuser {
+		t.Errorf("IsSuperuser = %v, want %v", got.IsSuperuser, want.IsSuperuser)
+	}
 	if got.TokenEpoch != want.TokenEpoch {
 		t.Errorf("TokenEpoch = %d, want %d", got.TokenEpoch, want.TokenEpoch)
 	}

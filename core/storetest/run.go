@@ -36,6 +36,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		limitCases(),
 		contextCases(),
 		deleteCases(),
+		staffCases(),
 	} {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) {
@@ -49,6 +50,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 	}
 	t.Run("Refresh", func(t *testing.T) { runRefresh(t, newStore) })
 	t.Run("LoginToken", func(t *testing.T) { runLoginToken(t, newStore) })
+	t.Run("StaffStore", func(t *testing.T) { runStaffStore(t, newStore) })
 }
 
 // runRefresh runs the core.RefreshStore cases, one fresh store each. The

@@ -1,0 +1,15 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/restauth/restauth/core"
+)
+
+var _ core.StaffStore = (*Store)(nil)
+
+// SetStaff implements core.StaffStore: one UPDATE of both flags, which
+// leaves token_epoch alone.
+func (s *Store) SetStaff(ctx context.Context, id int64, staff, superuser bool) error {
+	return s.updateByID(ctx, "set staff", id, s.q.setStaff, staff, superuser)
+}
