@@ -44,8 +44,10 @@ func (a *Auth) whyUnmounted(path string) unmounted {
 
 // logMounts logs, once per New, the endpoints that were mounted (Info,
 // one record) and each one that was not, with the reason and the setting
-// that would mount it (Warn), so that a 404 on registration/ or
-// password/reset/ is explained in the server's log.
+// that would mount it, so that a 404 on registration/ or password/reset/
+// is explained in the server's log. An endpoint missing for want of a
+// Mailer or SecretKey is a Warn (the usual surprise); one left out by a
+// choice (no JWT method, DisableRegistration) is an Info.
 func (a *Auth) logMounts() {
 	mounted := make(map[string]bool, len(a.routes))
 	paths := make([]string, 0, len(a.routes))
@@ -61,7 +63,11 @@ func (a *Auth) logMounts() {
 			continue
 		}
 		why := a.whyUnmounted(p)
-		a.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "restauth: endpoint not mounted",
+		level := slog.LevelWarn
+		if strings.HasPrefix(p, "token/") || strings.HasPrefix(p, "registration/") && a.cfg.Accounts.DisableRegistration {
+			level = slog.LevelInfo
+		}
+		a.cfg.Logger.LogAttrs(ctx, level, "restauth: endpoint not mounted",
 			slog.String("endpoint", a.cfg.Prefix+p), slog.String("reason", why.reason), slog.String("setting", why.setting))
 	}
 }

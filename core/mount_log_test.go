@@ -42,9 +42,10 @@ func mountRecords(t *testing.T, cfg core.Config) (*core.Auth, []map[string]any) 
 }
 
 // TestMountLogMinimalWiring: with the README's minimal wiring, New says in
-// one Info record what it mounted and in one Warn record per endpoint why
-// each other one is missing and which setting mounts it; the missing ones
-// do answer 404.
+// one Info record what it mounted and in one record per endpoint why each
+// other one is missing and which setting mounts it (Warn for the account
+// endpoints a Mailer would mount, Info for the JWT ones, which a token app
+// leaves out by choice); the missing ones do answer 404.
 func TestMountLogMinimalWiring(t *testing.T) {
 	a, recs := mountRecords(t, core.Config{})
 	var info []map[string]any
@@ -55,10 +56,16 @@ func TestMountLogMinimalWiring(t *testing.T) {
 			if r["msg"] == "restauth: endpoints mounted" {
 				info = append(info, r)
 			}
+			if ep, _ := r["endpoint"].(string); strings.Contains(ep, "/token/") {
+				warned[ep] = r
+			}
 		case "WARN":
 			if r["msg"] != "restauth: endpoint not mounted" {
 				t.Errorf("unexpected warning %v", r)
 				continue
+			}
+			if ep := r["endpoint"].(string); strings.Contains(ep, "/token/") {
+				t.Errorf("%s: a JWT endpoint a token app leaves out is not a warning", ep)
 			}
 			warned[r["endpoint"].(string)] = r
 		}
@@ -152,8 +159,11 @@ func TestMountLogReasons(t *testing.T) {
 	})
 	got := map[string]string{}
 	for _, r := range recs {
-		if r["level"] == "WARN" {
+		if r["msg"] == "restauth: endpoint not mounted" {
 			got[r["endpoint"].(string)] = r["setting"].(string)
+			if r["level"] != "INFO" {
+				t.Errorf("%v: a deliberate choice logged above Info", r)
+			}
 		}
 	}
 	for _, ep := range []string{"registration/", "registration/verify-email/", "registration/resend-email/"} {
