@@ -1,6 +1,7 @@
 // Command echo-api is a copyable starter: an Echo API server with
-// restauth's endpoints under /api/auth/ and one protected app route,
-// configured from the RESTAUTH_* environment (see README.md).
+// restauth's endpoints under /api/auth/, the pages its mail links open and
+// one protected app route, configured from the RESTAUTH_* environment (see
+// README.md).
 //
 //	go run .                         # serve on 127.0.0.1:8000 with SQLite
 //	go run . createuser --username alice --email alice@example.com --password 'S3cret-pass'
@@ -24,6 +25,7 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/envconfig"
 	"github.com/restauth/restauth/core/httpserver"
+	"github.com/restauth/restauth/core/linkpages"
 	"github.com/restauth/restauth/core/manage"
 	"github.com/restauth/restauth/echoauth"
 	"github.com/restauth/restauth/sqlstore"
@@ -77,7 +79,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
 	}
 
-	e, auth, err := newServer(cfg, logger)
+	// With the default RESTAUTH_FRONTEND_URL the mails link to this server,
+	// which then serves the two pages they open (linkpages).
+	e, auth, err := newServer(cfg, logger, "http://"+settings.Addr)
 	if err != nil {
 		return err
 	}
@@ -85,21 +89,36 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	return httpserver.Run(ctx, settings.Addr, e, logger, auth.Close)
 }
 
-// newServer builds the Echo instance: restauth's endpoints plus the app's
-// own routes behind restauth's middleware.
-func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, *core.Auth, error) {
+// newServer builds the Echo instance: restauth's endpoints, the pages that
+// the mail links open when they point at self (this server's own URL), and
+// the app's own routes behind restauth's middleware.
+func newServer(cfg core.Config, logger *slog.Logger, self string) (*echo.Echo, *core.Auth, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Echo v4 trusts X-Forwarded-For by default; take the socket peer
 	// instead. Behind a reverse proxy use echo.ExtractIPFromXFFHeader with
 	// the proxy's ranges.
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(accessLog(logger), middleware.Recover())
 	e.HTTPErrorHandler = jsonErrors(e)
 
-	auth, err := echoauth.Register(e, cfg)
+	// The service first, so that the access log can keep the secrets of
+	// mail links out of the paths it logs.
+	ca, err := core.New(cfg)
 	if err != nil {
 		return nil, nil, err
+	}
+	pages, err := linkpages.New(ca, linkpages.Options{Origins: []string{self}})
+	if err != nil {
+		return nil, nil, err
+	}
+	e.Use(accessLog(logger, pages.RedactPath), middleware.Recover())
+
+	auth := echoauth.New(ca)
+	auth.Mount(e)
+	// Confirm-email and choose-a-new-password pages (none when
+	// RESTAUTH_FRONTEND_URL points at another frontend).
+	for _, rt := range pages.Routes() {
+		e.Any(rt.PathWith(func(name string) string { return ":" + name }), echo.WrapHandler(rt.Handler))
 	}
 
 	api := e.Group("/api", auth.RequireUser())
@@ -108,7 +127,7 @@ func newServer(cfg core.Config, logger *slog.Logger) (*echo.Echo, *core.Auth, er
 		return c.JSON(http.StatusOK, map[string]string{"message": "Hello, " + user.Username + "!"})
 	})
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
-	return e, auth.Core(), nil
+	return e, ca, nil
 }
 
 // jsonErrors renders Echo's own errors (404, 405, recovered panics) as
@@ -134,13 +153,14 @@ func jsonErrors(e *echo.Echo) echo.HTTPErrorHandler {
 }
 
 // accessLog logs one line per request: method, path (never the query,
-// which may carry secrets), status and duration.
-func accessLog(logger *slog.Logger) echo.MiddlewareFunc {
+// which may carry secrets, and with the secrets of mail links replaced by
+// redact), status and duration.
+func accessLog(logger *slog.Logger, redact func(path string) string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
 			err := next(c)
-			logger.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+			logger.Info("request", "method", c.Request().Method, "path", redact(c.Request().URL.Path),
 				"status", c.Response().Status, "duration", time.Since(start).Round(time.Microsecond))
 			return err
 		}

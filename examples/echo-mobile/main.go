@@ -66,7 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
 	}
 
-	e, auth, err := newServer(cfg, logger)
+	// With the default RESTAUTH_FRONTEND_URL the mails link to this server,
+	// which then serves the two pages they open (linkpages): a phone opens
+	// them in its browser.
+	e, auth, err := newServer(cfg, logger, "http://"+settings.Addr)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 // Command gin-api is a copyable starter: a Gin API server with restauth's
-// endpoints under /api/auth/ and one protected app route, configured from
-// the RESTAUTH_* environment (see README.md).
+// endpoints under /api/auth/, the pages its mail links open and one
+// protected app route, configured from the RESTAUTH_* environment (see
+// README.md).
 //
 //	go run .                         # serve on 127.0.0.1:8000 with SQLite
 //	go run . createuser --username alice --email alice@example.com --password 'S3cret-pass'
@@ -22,6 +23,7 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/envconfig"
 	"github.com/restauth/restauth/core/httpserver"
+	"github.com/restauth/restauth/core/linkpages"
 	"github.com/restauth/restauth/core/manage"
 	"github.com/restauth/restauth/ginauth"
 	"github.com/restauth/restauth/sqlstore"
@@ -75,7 +77,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
 	}
 
-	handler, auth, err := newRouter(cfg, logger)
+	// With the default RESTAUTH_FRONTEND_URL the mails link to this server,
+	// which then serves the two pages they open (linkpages).
+	handler, auth, err := newRouter(cfg, logger, "http://"+settings.Addr)
 	if err != nil {
 		return err
 	}
@@ -83,10 +87,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	return httpserver.Run(ctx, settings.Addr, handler, logger, auth.Close)
 }
 
-// newRouter builds the Gin engine: restauth's endpoints plus the app's own
-// routes behind restauth's middleware. The service is returned too, to be
-// closed at shutdown.
-func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, *core.Auth, error) {
+// newRouter builds the Gin engine: restauth's endpoints, the pages that
+// the mail links open when they point at self (this server's own URL), and
+// the app's own routes behind restauth's middleware. The service is
+// returned too, to be closed at shutdown.
+func newRouter(cfg core.Config, logger *slog.Logger, self string) (*gin.Engine, *core.Auth, error) {
 	gin.SetMode(gin.ReleaseMode)
 	router := gin.New()
 	// Trust no proxy: c.ClientIP() is then the socket peer. Behind a reverse
@@ -94,13 +99,26 @@ func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, *core.Auth, e
 	if err := router.SetTrustedProxies(nil); err != nil {
 		return nil, nil, err
 	}
-	router.Use(accessLog(logger), gin.CustomRecovery(func(c *gin.Context, _ any) {
+	// The service first, so that the access log can keep the secrets of
+	// mail links out of the paths it logs.
+	ca, err := core.New(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	pages, err := linkpages.New(ca, linkpages.Options{Origins: []string{self}})
+	if err != nil {
+		return nil, nil, err
+	}
+	router.Use(accessLog(logger, pages.RedactPath), gin.CustomRecovery(func(c *gin.Context, _ any) {
 		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"detail": "A server error occurred."})
 	}))
 
-	auth, err := ginauth.Register(router, cfg)
-	if err != nil {
-		return nil, nil, err
+	auth := ginauth.New(ca)
+	auth.Mount(router)
+	// Confirm-email and choose-a-new-password pages (none when
+	// RESTAUTH_FRONTEND_URL points at another frontend).
+	for _, rt := range pages.Routes() {
+		router.Any(rt.PathWith(func(name string) string { return ":" + name }), gin.WrapH(rt.Handler))
 	}
 
 	api := router.Group("/api", auth.RequireUser())
@@ -109,16 +127,17 @@ func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, *core.Auth, e
 		c.JSON(http.StatusOK, gin.H{"message": "Hello, " + user.Username + "!"})
 	})
 	router.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	return router, auth.Core(), nil
+	return router, ca, nil
 }
 
 // accessLog logs one line per request: method, path (never the query,
-// which may carry secrets), status and duration.
-func accessLog(logger *slog.Logger) gin.HandlerFunc {
+// which may carry secrets, and with the secrets of mail links replaced by
+// redact), status and duration.
+func accessLog(logger *slog.Logger, redact func(path string) string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		logger.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path,
+		logger.Info("request", "method", c.Request.Method, "path", redact(c.Request.URL.Path),
 			"status", c.Writer.Status(), "duration", time.Since(start).Round(time.Microsecond))
 	}
 }
