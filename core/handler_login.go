@@ -225,7 +225,7 @@ func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (e
 			return err
 		}
 	}
-	var details UserDetails
+	var details any
 	if a.jwt != nil {
 		// Rendered before the session starts, so a failing
 		// UserFields.Render leaves no login behind.

@@ -88,18 +88,18 @@ func (a *Auth) clearJWTCookies(w http.ResponseWriter) {
 
 // jwtLoginBody is dj-rest-auth's JWTSerializer(WithExpiration) output.
 type jwtLoginBody struct {
-	Access            string      `json:"access"`
-	Refresh           string      `json:"refresh"`
-	User              UserDetails `json:"user"`
-	AccessExpiration  string      `json:"access_expiration,omitempty"`
-	RefreshExpiration string      `json:"refresh_expiration,omitempty"`
+	Access            string `json:"access"`
+	Refresh           string `json:"refresh"`
+	User              any    `json:"user"` // UserDetails, or extended by UserFields/EmailOnly
+	AccessExpiration  string `json:"access_expiration,omitempty"`
+	RefreshExpiration string `json:"refresh_expiration,omitempty"`
 	// Key is the DB token when MethodToken is configured beside JWT.
 	Key string `json:"key,omitempty"`
 }
 
 // writeJWTLogin answers a successful JWT login: cookies, and the body with
 // "refresh": "" when the refresh token travels only in an HttpOnly cookie.
-func (a *Auth) writeJWTLogin(w http.ResponseWriter, status int, user UserDetails, p jwtPair, key string) {
+func (a *Auth) writeJWTLogin(w http.ResponseWriter, status int, user any, p jwtPair, key string) {
 	a.setJWTCookies(w, p.access, p.refresh)
 	body := jwtLoginBody{Access: p.access, Refresh: p.refresh, User: user, Key: key}
 	if !a.cfg.JWT.NotHTTPOnly {

@@ -11,24 +11,20 @@ import (
 )
 
 // UserDetails is the wire representation of a user, dj-rest-auth's
-// UserDetailsSerializer: {"pk","username","email","first_name","last_name"},
-// then the members Config.UserFields renders, sorted by name. It is the
-// allow-list of what ever leaves the server about a user.
+// UserDetailsSerializer: {"pk","username","email","first_name","last_name"}.
+// It is the allow-list of what ever leaves the server about a user;
+// Config.UserFields may add members after these, and Config.EmailOnly
+// leaves "username" out.
 type UserDetails struct {
 	PK        int64  `json:"pk"`
 	Username  string `json:"username"`
 	Email     string `json:"email"`
 	FirstName string `json:"first_name"`
 	LastName  string `json:"last_name"`
-	// Extra holds the application's members (UserFields.Render); nil when
-	// there are none.
-	Extra map[string]any `json:"-"`
-	// emailOnly leaves "username" out (Config.EmailOnly).
-	emailOnly bool
 }
 
-// Details returns u's wire representation without extra members, as
-// restauth renders it with the default configuration.
+// Details returns u's wire representation, as restauth renders it with
+// the default configuration.
 func (u *User) Details() UserDetails {
 	return UserDetails{PK: u.ID, Username: u.Username, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName}
 }
@@ -37,20 +33,27 @@ func (u *User) Details() UserDetails {
 // UserFields.Render cannot replace.
 var reservedUserMembers = []string{"pk", "username", "email", "first_name", "last_name"}
 
-// plainDetails and emailOnlyDetails marshal without MarshalJSON.
-type (
-	plainDetails     UserDetails
-	emailOnlyDetails struct {
-		PK        int64  `json:"pk"`
-		Email     string `json:"email"`
-		FirstName string `json:"first_name"`
-		LastName  string `json:"last_name"`
-	}
-)
+// extendedDetails is a user representation with the application's members
+// (UserFields.Render) or without the username (EmailOnly). The default
+// representation stays a plain UserDetails, encoded without a custom
+// marshaler.
+type extendedDetails struct {
+	UserDetails
+	extra     map[string]any
+	emailOnly bool
+}
+
+// emailOnlyDetails is UserDetails without the username.
+type emailOnlyDetails struct {
+	PK        int64  `json:"pk"`
+	Email     string `json:"email"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+}
 
 // MarshalJSON writes restauth's members in dj-rest-auth's order, then the
 // extra members sorted by name (a reserved name among them is skipped).
-func (d UserDetails) MarshalJSON() ([]byte, error) {
+func (d extendedDetails) MarshalJSON() ([]byte, error) {
 	var (
 		b   []byte
 		err error
@@ -58,19 +61,19 @@ func (d UserDetails) MarshalJSON() ([]byte, error) {
 	if d.emailOnly {
 		b, err = marshalRaw(emailOnlyDetails{PK: d.PK, Email: d.Email, FirstName: d.FirstName, LastName: d.LastName})
 	} else {
-		b, err = marshalRaw(plainDetails(d))
+		b, err = marshalRaw(d.UserDetails)
 	}
-	if err != nil || len(d.Extra) == 0 {
+	if err != nil || len(d.extra) == 0 {
 		return b, err
 	}
 	var buf bytes.Buffer
 	buf.Write(b[:len(b)-1]) // without the closing brace
-	for _, name := range slices.Sorted(maps.Keys(d.Extra)) {
+	for _, name := range slices.Sorted(maps.Keys(d.extra)) {
 		if slices.Contains(reservedUserMembers, name) {
 			continue
 		}
 		k, _ := marshalRaw(name)
-		v, err := marshalRaw(d.Extra[name])
+		v, err := marshalRaw(d.extra[name])
 		if err != nil {
 			return nil, fmt.Errorf("restauth: user member %s: %w", k, err)
 		}
@@ -84,18 +87,21 @@ func (d UserDetails) MarshalJSON() ([]byte, error) {
 }
 
 // userDetails renders u for the wire: restauth's members, the application's
-// (UserFields.Render) and, in EmailOnly mode, no username. A failing
-// Render answers 503; a reserved member it returns is dropped and logged.
-func (a *Auth) userDetails(ctx context.Context, u *User) (UserDetails, error) {
-	d := u.Details()
-	d.emailOnly = a.cfg.EmailOnly
+// (UserFields.Render) and, in EmailOnly mode, no username. The result is a
+// UserDetails unless one of those hooks changes it. A failing Render
+// answers 503; a reserved member it returns is dropped and logged.
+func (a *Auth) userDetails(ctx context.Context, u *User) (any, error) {
 	render := a.cfg.UserFields.Render
+	if render == nil && !a.cfg.EmailOnly {
+		return u.Details(), nil
+	}
+	d := extendedDetails{UserDetails: u.Details(), emailOnly: a.cfg.EmailOnly}
 	if render == nil {
 		return d, nil
 	}
 	extra, err := render(ctx, u)
 	if err != nil {
-		return d, unavailable(fmt.Errorf("restauth: UserFields.Render: %w", err))
+		return nil, unavailable(fmt.Errorf("restauth: UserFields.Render: %w", err))
 	}
 	for name := range extra {
 		if slices.Contains(reservedUserMembers, name) {
@@ -103,11 +109,11 @@ func (a *Auth) userDetails(ctx context.Context, u *User) (UserDetails, error) {
 				slog.String("member", name))
 		}
 	}
-	d.Extra = extra
+	d.extra = extra
 	if _, err := d.MarshalJSON(); err != nil {
 		// Found here, not while the answer is written: a 503, not a
 		// half-written 200.
-		return d, unavailable(err)
+		return nil, unavailable(err)
 	}
 	return d, nil
 }
