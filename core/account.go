@@ -167,6 +167,7 @@ func (a *Auth) Deactivate(ctx context.Context, id int64) error {
 	if err := a.cfg.Store.SetActive(ctx, id, false); err != nil {
 		return storeErr(err)
 	}
+	a.logins.forgetUser(id)
 	return a.revokeAll(ctx, id)
 }
 
@@ -180,6 +181,9 @@ func (a *Auth) revokeAll(ctx context.Context, id int64) error {
 // nothing): DB tokens and, when the store keeps them, JWT logins (refresh
 // families, and with them their access tokens).
 func (a *Auth) RevokeCredentials(ctx context.Context, id int64, keep *Principal) error {
+	// After the writes, whatever they did (the password or activity change
+	// before them too): this instance enforces them on its next request.
+	defer a.logins.forgetUser(id)
 	var keepToken, keepFamily string
 	if keep != nil && keep.User.ID == id {
 		switch keep.Method {

@@ -32,6 +32,9 @@ type Auth struct {
 	mailQueue *mail.Queue
 	// events delivers to Config.OnEvent; nil without a listener.
 	events *eventQueue
+	// logins caches what authentication reads per request, for at most
+	// Config.RevocationStaleness; nil with ReadEveryRequest.
+	logins *loginCache
 }
 
 // New validates cfg, fills in defaults and returns a ready service.
@@ -63,13 +66,14 @@ func New(cfg Config) (*Auth, error) {
 			return nil, err
 		}
 	}
+	a.logins = newLoginCache(cfg.RevocationStaleness, cfg.Now)
 	if cfg.OnEvent != nil { // after the last error return: no goroutine leaks
 		a.events = newEventQueue(cfg.OnEvent, cfg.Logger)
 	}
 	for _, m := range cfg.Methods {
 		switch m {
 		case MethodToken:
-			a.chain = append(a.chain, &tokenAuthenticator{store: cfg.Store, msgs: a.msgs, now: cfg.Now})
+			a.chain = append(a.chain, &tokenAuthenticator{store: cfg.Store, msgs: a.msgs, now: cfg.Now, logins: a.logins})
 		case MethodJWT:
 			a.chain = append(a.chain, &jwtAuthenticator{auth: a, codec: a.jwt.codec, store: a.jwt.store, verified: a.jwt.verified})
 		case MethodSession:

@@ -138,7 +138,7 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 	)
 	if claims.Family != "" {
 		var fam *RefreshFamily
-		user, fam, err = j.store.UserByRefreshFamily(ctx, claims.Family)
+		user, fam, err = j.loginOf(ctx, claims.Family)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			return nil, accessTokenError("Token is blacklisted")
@@ -152,7 +152,7 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 	} else {
 		// A token minted elsewhere (a Django service sharing the key)
 		// has no family: it cannot be revoked before it expires.
-		user, err = j.auth.cfg.Store.UserByID(ctx, claims.UserID)
+		user, err = j.auth.userByID(ctx, claims.UserID)
 		if errors.Is(err, ErrNotFound) {
 			return nil, codedAuthError("User not found", "user_not_found")
 		}
@@ -164,6 +164,24 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 		return nil, codedAuthError("User is inactive", "user_inactive")
 	}
 	return &Principal{User: user, Method: MethodJWT, Credential: claims.Family, Claims: claims.Extra}, nil
+}
+
+// loginOf reads a login (refresh family) and its user, from the
+// login-state cache when it holds a fresh copy.
+func (j *jwtAuthenticator) loginOf(ctx context.Context, family string) (*User, *RefreshFamily, error) {
+	c := j.auth.logins
+	if c == nil {
+		return j.store.UserByRefreshFamily(ctx, family)
+	}
+	if u, f, ok := c.family(family); ok {
+		return u, f, nil
+	}
+	gen, read := c.begin()
+	u, f, err := j.store.UserByRefreshFamily(ctx, family)
+	if err == nil {
+		c.putFamily(gen, read, u, f)
+	}
+	return u, f, err
 }
 
 // tokenErrorMessage maps codec errors to SimpleJWT 5.2.2's messages.

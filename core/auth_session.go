@@ -68,7 +68,7 @@ func (s *sessionAuthenticator) authenticate(ctx context.Context, w http.Response
 		now.Sub(time.Unix(seen, 0)) > a.cfg.Session.IdleTimeout {
 		return nil, nil
 	}
-	user, err := a.cfg.Store.UserByID(r.Context(), uid)
+	user, err := a.userByID(r.Context(), uid)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}

@@ -12,9 +12,10 @@ import (
 // "Authorization: Token <key>" (keyword case-insensitive) and loads the
 // key's owner with one store round trip. Its challenge is "Token".
 type tokenAuthenticator struct {
-	store TokenStore
-	msgs  Messages
-	now   func() time.Time
+	store  TokenStore
+	msgs   Messages
+	now    func() time.Time
+	logins *loginCache // nil: read the store every time
 }
 
 // challenge implements authenticator.
@@ -32,7 +33,7 @@ func (t *tokenAuthenticator) authenticate(ctx context.Context, _ http.ResponseWr
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}
 	digest := tokenDigest(key)
-	user, tok, err := t.store.UserByToken(ctx, digest)
+	user, tok, err := t.lookup(ctx, digest)
 	if errors.Is(err, ErrNotFound) {
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}
@@ -46,6 +47,23 @@ func (t *tokenAuthenticator) authenticate(ctx context.Context, _ http.ResponseWr
 		return nil, NewAuthError(t.msgs.Text(MsgUserInactive))
 	}
 	return &Principal{User: user, Method: MethodToken, Credential: digest}, nil
+}
+
+// lookup reads the token and its owner, from the login-state cache when
+// it holds a fresh copy.
+func (t *tokenAuthenticator) lookup(ctx context.Context, digest string) (*User, *Token, error) {
+	if t.logins == nil {
+		return t.store.UserByToken(ctx, digest)
+	}
+	if u, tok, ok := t.logins.token(digest); ok {
+		return u, tok, nil
+	}
+	gen, read := t.logins.begin()
+	u, tok, err := t.store.UserByToken(ctx, digest)
+	if err == nil {
+		t.logins.putToken(gen, read, u, tok)
+	}
+	return u, tok, err
 }
 
 // parseTokenHeader splits an Authorization value like DRF: on ASCII white

@@ -174,6 +174,28 @@ type Config struct {
 	// ACCOUNT_LOGOUT_ON_GET). Default false: GET gets 405.
 	LogoutOnGet bool
 
+	// DisableOpenAPI unmounts openapi.json, the OpenAPI 3.1 document of
+	// the endpoints this configuration mounts (see Auth.OpenAPI). It tells
+	// nothing a client could not learn by calling the endpoints, so it is
+	// served by default; turn it off where the API should not describe
+	// itself to anyone who asks (Auth.OpenAPI still builds it, to publish
+	// elsewhere). Default false: served.
+	DisableOpenAPI bool
+
+	// RevocationStaleness bounds how long a change made outside this
+	// instance (another instance's logout, a password change through the
+	// CLI, a deactivation, a Django app on the same tables) may take to be
+	// enforced here. Authentication reads a login, a token or a user from
+	// the store at most once per RevocationStaleness per instance and
+	// serves it from memory until then: a busy client costs no store read
+	// per request. Changes made through this instance are enforced on its
+	// very next request whatever the bound. SimpleJWT, for comparison,
+	// leaves a logged-out access token valid for its whole lifetime.
+	// Default 1s (DefaultRevocationStaleness). ReadEveryRequest (any
+	// negative value) reads the store on every request; the zero value
+	// means the default, as for every field.
+	RevocationStaleness time.Duration
+
 	// RetryAfter is the Retry-After hint sent with 503 answers when a
 	// backing store fails. Default 5s.
 	RetryAfter time.Duration
@@ -212,7 +234,13 @@ const (
 	DefaultMaxBodyBytes   = 1 << 20
 	DefaultRetryAfter     = 5 * time.Second
 	DefaultRequestTimeout = 10 * time.Second
+	// DefaultRevocationStaleness is Config.RevocationStaleness's default.
+	DefaultRevocationStaleness = time.Second
 )
+
+// ReadEveryRequest is the Config.RevocationStaleness that turns the
+// login-state cache off: authentication reads the store on every request.
+const ReadEveryRequest time.Duration = -1
 
 // withDefaults returns a copy of c with every unset field defaulted.
 func (c Config) withDefaults() (Config, error) {
@@ -259,6 +287,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.RevocationStaleness == 0 {
+		c.RevocationStaleness = DefaultRevocationStaleness
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -153,6 +153,7 @@ func (a *Auth) upgradeHash(ctx context.Context, user *User, pw string) {
 	}
 	if swapped {
 		user.PasswordHash = newHash
+		a.logins.forgetUser(user.ID) // sessions are bound to the hash
 	}
 }
 

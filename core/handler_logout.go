@@ -75,6 +75,7 @@ func (a *Auth) serveLogout(req *request) error {
 			if err := a.jwt.store.RevokeRefreshFamily(ctx, family, a.cfg.Now().UTC()); err != nil {
 				return unavailable(err)
 			}
+			a.logins.forgetFamily(family)
 		}
 		a.clearJWTCookies(req.w)
 	}
@@ -96,10 +97,12 @@ func (a *Auth) revokePrincipal(ctx context.Context, p *Principal) error {
 		if err := a.cfg.Store.DeleteToken(ctx, p.Credential); err != nil {
 			return unavailable(err)
 		}
+		a.logins.forgetToken(p.Credential)
 	case p.Method == MethodJWT && p.Credential != "":
 		if err := a.jwt.store.RevokeRefreshFamily(ctx, p.Credential, a.cfg.Now().UTC()); err != nil {
 			return unavailable(err)
 		}
+		a.logins.forgetFamily(p.Credential)
 	}
 	return nil
 }

@@ -136,6 +136,7 @@ func (a *Auth) storeNewUser(ctx context.Context, u *User, f *Form) error {
 // undoRegistration deletes the account just created, so that the client's
 // retry registers it again; it runs even when the request was cancelled.
 func (a *Auth) undoRegistration(ctx context.Context, u *User) {
+	defer a.logins.forgetUser(u.ID)
 	if err := a.cfg.Store.DeleteUser(context.WithoutCancel(ctx), u.ID); err != nil {
 		a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: undoing a failed registration failed",
 			slog.Int64("user_id", u.ID), slog.String("error", err.Error()))
@@ -194,6 +195,7 @@ func (a *Auth) serveVerifyEmail(req *request) error {
 	if err := a.cfg.Store.SetEmailVerified(ctx, u.ID, true); err != nil {
 		return storeErr(err)
 	}
+	a.logins.forgetUser(u.ID)
 	a.logEvent(ctx, slog.LevelInfo, "restauth: email verified", Event{Type: EventEmailVerified, Outcome: OutcomeSuccess, User: u})
 	WriteJSON(req.w, http.StatusOK, map[string]string{"detail": a.msgs.Text(MsgOK)})
 	return nil

@@ -207,6 +207,7 @@ func (a *Auth) consumeRefresh(req *request, jti string, successor *RefreshToken)
 		if err := a.jwt.store.RevokeRefreshFamily(ctx, old.FamilyID, now); err != nil {
 			return unavailable(err)
 		}
+		a.logins.forgetFamily(old.FamilyID)
 		a.logEvent(ctx, slog.LevelWarn, "restauth: refresh token reuse detected; login revoked",
 			Event{Type: EventRefreshReuse, Outcome: OutcomeFailure, UserID: old.UserID, Method: MethodJWT, Reason: "reuse"},
 			slog.String("family_id", old.FamilyID))

@@ -67,6 +67,7 @@ func (a *Auth) serveUser(req *request) error {
 		return err
 	}
 	err = a.cfg.Store.UpdateProfile(ctx, &updated)
+	a.logins.forgetUser(user.ID)
 	switch {
 	case errors.Is(err, ErrUsernameTaken):
 		f.AddError("username", a.msgs.Text(MsgUsernameTaken))
@@ -77,6 +78,7 @@ func (a *Auth) serveUser(req *request) error {
 	if save != nil {
 		if err := save(ctx, &updated); err != nil {
 			// Put restauth's part back, so the update is all or nothing.
+			defer a.logins.forgetUser(user.ID)
 			if uerr := a.cfg.Store.UpdateProfile(context.WithoutCancel(ctx), user); uerr != nil {
 				a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: restoring the profile after a failed UserFields save failed",
 					slog.Int64("user_id", user.ID), slog.String("error", uerr.Error()))

@@ -28,6 +28,8 @@ type env struct {
 	srv     *httptest.Server
 	client  *http.Client
 	prefix  string
+	suite   *suite
+	cfg     core.Config // what the server was built from (for twin)
 }
 
 // newEnv starts a server on a fresh store. opts adjust the config after
@@ -91,7 +93,26 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 		srv:     srv,
 		client:  client,
 		prefix:  auth.Prefix(),
+		suite:   s,
+		cfg:     cfg,
 	}
+}
+
+// twin starts a second server, a separate instance of the application,
+// built from the same configuration and so sharing e's store, session
+// store and secrets, as two instances behind a load balancer do. It shares
+// e's log and secrets checks.
+func (e *env) twin(t *testing.T) *env {
+	t.Helper()
+	h, auth := e.suite.newServer(t, e.cfg)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	client := srv.Client()
+	client.CheckRedirect = e.client.CheckRedirect
+	client.Transport = e.suite.sink.transport(t.Name(), client.Transport)
+	tw := *e
+	tw.auth, tw.srv, tw.client, tw.prefix = auth, srv, client, auth.Prefix()
+	return &tw
 }
 
 // path returns the URL path of an auth endpoint, e.g. path("login/").
@@ -157,3 +178,8 @@ func (b *logBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// readEveryRequest turns the login-state cache off, for tests that change
+// the store behind the server's back and expect the next request to see
+// it (the Revocation group tests the cache itself).
+func readEveryRequest(c *core.Config) { c.RevocationStaleness = core.ReadEveryRequest }

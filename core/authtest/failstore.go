@@ -25,6 +25,9 @@ type failingStore struct {
 func (f *failingStore) install(c *core.Config) {
 	f.Store = c.Store
 	c.Store = f
+	// A failure injected now must meet the very next request, not a
+	// login read before it: no login-state cache.
+	c.RevocationStaleness = core.ReadEveryRequest
 }
 
 // fail makes the named methods fail until clear.

@@ -24,7 +24,9 @@ func (s *suite) testJWTVerifiedCache(t *testing.T) {
 	newSide := func(cache int) *side {
 		clk := newClock()
 		clk.set(start)
-		e := s.newEnv(t, jwtMode(clk), func(c *core.Config) { c.JWT.VerifiedTokenCache = cache })
+		// The store is changed behind the server's back below: read it on
+		// every request (the login-state cache has its own group).
+		e := s.newEnv(t, jwtMode(clk), readEveryRequest, func(c *core.Config) { c.JWT.VerifiedTokenCache = cache })
 		e.createUser(t, newUser("alice"))
 		e.createUser(t, newUser("bob"))
 		return &side{e: e, clk: clk, login: e.loginJWT(t, "alice")}

@@ -127,7 +127,9 @@ func (r *response) wantDenied(t *testing.T) {
 // invalid credentials get exactly RequireUser's answer. Flags changed in
 // the store apply from the next request.
 func (s *suite) testRequireToken(t *testing.T) {
-	e := s.newEnv(t)
+	// Flags are changed in the store behind the server's back below: read
+	// it on every request (the login-state cache has its own group).
+	e := s.newEnv(t, readEveryRequest)
 	admin, _, _, bob := e.requireCast(t)
 	keys := map[string]string{}
 	for _, name := range []string{"admin", "root", "ann", "bob"} {
