@@ -60,6 +60,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	if err := settings.Apply(&cfg); err != nil {
 		return err
 	}
+	// Mail links open this site's pages (pages.go), in dj-rest-auth's
+	// link shapes.
+	cfg.Accounts.VerifyEmailURL = settings.FrontendURL + verifyEmailLink
+	cfg.Accounts.PasswordResetURL = settings.FrontendURL + passwordResetLink
 	if len(args) > 0 {
 		auth, err := core.New(cfg)
 		if err != nil {

@@ -31,6 +31,15 @@ const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-sr
 // defaultNext is where login leads when the login page names no target.
 const defaultNext = "/profile"
 
+// The pages that mail links open (main.go builds the links from these),
+// in dj-rest-auth's link shapes. The key and the token are path segments:
+// the access log writes the route's pattern, never them, and these pages
+// send no Referer.
+const (
+	verifyEmailLink   = "/registration/account-confirm-email/{key}/"
+	passwordResetLink = "/password-reset/confirm/{uid}/{token}/"
+)
+
 // pageData is what every template sees.
 type pageData struct {
 	Title      string
@@ -39,6 +48,8 @@ type pageData struct {
 	CSRFCookie string     // the csrftoken cookie's name, for app.js
 	API        string     // restauth's prefix, e.g. /api/auth/
 	Next       string     // the login page's target after success
+	Key        string     // the e-mail verification key of a mailed link
+	UID, Token string     // the password reset uid and token of a mailed link
 }
 
 // pages serves the HTML pages. They only render: every form posts to
@@ -62,7 +73,7 @@ func mountPages(router *gin.Engine, auth *ginauth.Auth, logger *slog.Logger) err
 		return nil
 	}
 	p := &pages{templates: map[string]*template.Template{}, auth: auth.Core(), api: auth.Core().Prefix(), logger: logger}
-	for _, name := range []string{"login", "profile", "password"} {
+	for _, name := range []string{"login", "profile", "password", "signup", "verify_email", "resend_email", "password_reset", "password_reset_confirm"} {
 		t, err := template.ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return err
@@ -82,7 +93,40 @@ func mountPages(router *gin.Engine, auth *ginauth.Auth, logger *slog.Logger) err
 	site.GET("/login", p.login)
 	site.GET("/profile", loginRequired, p.page("profile", "Your profile"))
 	site.GET("/password", loginRequired, p.page("password", "Change your password"))
+	// The account pages of anonymous visitors: sign up, confirm the
+	// address from the mailed link, ask for that link again, ask for a
+	// reset link and choose a new password from it. Like the others they
+	// only render forms that post to restauth.
+	site.GET("/signup", anonymousOnly, p.page("signup", "Create an account"))
+	site.GET("/resend-email", p.page("resend_email", "Send the verification link again"))
+	site.GET("/password-reset", p.page("password_reset", "Reset your password"))
+	site.GET(ginPattern(verifyEmailLink), noReferrer, p.verifyEmail)
+	site.GET(ginPattern(passwordResetLink), noReferrer, p.passwordResetConfirm)
 	return nil
+}
+
+// ginPattern turns a link template ("/a/{key}/") into a Gin route
+// ("/a/:key/").
+func ginPattern(link string) string {
+	return strings.NewReplacer("{", ":", "}", "").Replace(link)
+}
+
+// noReferrer keeps the key or token in a mailed link's URL out of the
+// Referer of every request the page makes.
+func noReferrer(c *gin.Context) {
+	c.Header("Referrer-Policy", "no-referrer")
+	c.Next()
+}
+
+// anonymousOnly sends a logged-in visitor on to defaultNext (sign-up is
+// for visitors without an account).
+func anonymousOnly(c *gin.Context) {
+	if _, ok := ginauth.User(c); ok {
+		c.Redirect(http.StatusSeeOther, defaultNext)
+		c.Abort()
+		return
+	}
+	c.Next()
 }
 
 // pageHeaders are the security headers of every HTML answer. Pages carry
@@ -125,14 +169,32 @@ func (p *pages) page(name, title string) gin.HandlerFunc {
 	return func(c *gin.Context) { p.render(c, name, title, "") }
 }
 
-// render executes a page into a buffer first, so that a template error
-// never sends half a page.
+// verifyEmail is the page of the mailed verification link: a button that
+// posts the key to registration/verify-email/ (allauth, too, confirms on
+// POST, so that a mail scanner following the link verifies nothing).
+func (p *pages) verifyEmail(c *gin.Context) {
+	p.renderData(c, "verify_email", pageData{Title: "Confirm your e-mail address", Key: c.Param("key")})
+}
+
+// passwordResetConfirm is the page of the mailed reset link: the new
+// password form, with the link's uid and token in hidden fields.
+func (p *pages) passwordResetConfirm(c *gin.Context) {
+	p.renderData(c, "password_reset_confirm", pageData{Title: "Choose a new password", UID: c.Param("uid"), Token: c.Param("token")})
+}
+
+// render executes a page with the data every page has.
 func (p *pages) render(c *gin.Context, name, title, next string) {
-	user, _ := ginauth.User(c)
-	data := pageData{
-		Title: title, User: user, Next: next, API: p.api,
-		CSRFToken: p.auth.CSRFToken(c.Writer, c.Request), CSRFCookie: p.auth.Config().CSRF.CookieName,
-	}
+	p.renderData(c, name, pageData{Title: title, Next: next})
+}
+
+// renderData completes data with the user, the CSRF token and restauth's
+// prefix and executes the page into a buffer first, so that a template
+// error never sends half a page.
+func (p *pages) renderData(c *gin.Context, name string, data pageData) {
+	data.User, _ = ginauth.User(c)
+	data.API = p.api
+	data.CSRFToken = p.auth.CSRFToken(c.Writer, c.Request)
+	data.CSRFCookie = p.auth.Config().CSRF.CookieName
 	var buf bytes.Buffer
 	if err := p.templates[name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		p.logger.Error("rendering a page", "page", name, "error", err)

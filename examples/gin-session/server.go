@@ -50,11 +50,18 @@ func newRouter(cfg core.Config, logger *slog.Logger) (*gin.Engine, *core.Auth, e
 
 // accessLog logs one line per request: method, path (never the query,
 // which may carry secrets, nor any header or cookie), status and duration.
+// A matched route is logged by its pattern, so the key and the token in
+// the path of a mailed link (/password-reset/confirm/:uid/:token/) never
+// reach the log.
 func accessLog(logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		logger.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path,
+		path := c.FullPath()
+		if path == "" {
+			path = c.Request.URL.Path
+		}
+		logger.Info("request", "method", c.Request.Method, "path", path,
 			"status", c.Writer.Status(), "duration", time.Since(start).Round(time.Microsecond))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/restauth/restauth/core/authtest/startertest"
+	"github.com/restauth/restauth/core/mail/smtptest"
 )
 
 // Django's and DRF's answers, byte for byte.
@@ -175,6 +176,82 @@ func browserFlow(t *testing.T, srv *startertest.Server, acct startertest.Account
 		t.Errorf("new password: %d %s", res.status, res.body)
 	}
 	srv.WantNoSecretsLogged(acct.Password, newPassword, sid, csrf, logoutToken)
+}
+
+// TestAccountPages drives the account pages like a browser without
+// JavaScript: each page renders its form with a csrfmiddlewaretoken, and
+// posting that form as the browser would (form-encoded, to restauth)
+// signs up, verifies the address from the mailed link's page, and resets
+// the password from the mailed reset link's page. The key and the token
+// reach neither the log nor, through a Referer, anybody else.
+func TestAccountPages(t *testing.T) {
+	smtp := smtptest.NewServer(t)
+	srv := startertest.Start(t, run, "sqlite:"+t.TempDir()+"/pages.db", map[string]string{
+		"RESTAUTH_INSECURE_COOKIES":   "1",
+		"RESTAUTH_EMAIL_VERIFICATION": "mandatory",
+		"RESTAUTH_SMTP_ADDR":          smtp.Addr(),
+	})
+	a := newBrowser(t, srv.URL)
+	suffix := startertest.RandomSuffix(t)
+	name, email := "grace_"+suffix, "grace_"+suffix+"@example.com"
+
+	for path, action := range map[string]string{
+		"/signup": "registration/", "/resend-email": "registration/resend-email/", "/password-reset": "password/reset/",
+	} {
+		page := a.get(path)
+		if page.status != 200 || !strings.Contains(string(page.body), `action="/api/auth/`+action+`"`) || formToken(t, page) == "" {
+			t.Errorf("GET %s: %d\n%s", path, page.status, page.body)
+		}
+		if got := page.header.Get("Content-Security-Policy"); got != pageCSP {
+			t.Errorf("GET %s: CSP %q", path, got)
+		}
+	}
+
+	// Sign up with the page's form.
+	token := formToken(t, a.get("/signup"))
+	a.postForm("/api/auth/registration/", url.Values{"username": {name}, "email": {email},
+		"password1": {testPassword}, "password2": {testPassword}, "csrfmiddlewaretoken": {token}}).
+		want(t, "sign-up form", 201, `{"detail":"Verification e-mail sent."}`)
+
+	// The verification link's page carries the key in a hidden field; its
+	// form verifies.
+	verify := mailedLink(t, smtp, 1, email, verifyLinkRe)
+	page := a.get(strings.TrimPrefix(verify[0], srv.URL))
+	if page.status != 200 || !strings.Contains(string(page.body), `<input type="hidden" name="key" value="`+verify[1]+`">`) {
+		t.Fatalf("verification page: %d\n%s", page.status, page.body)
+	}
+	if got := page.header.Get("Referrer-Policy"); got != "no-referrer" {
+		t.Errorf("verification page: Referrer-Policy %q, want no-referrer", got)
+	}
+	a.postForm("/api/auth/registration/verify-email/", url.Values{"key": {verify[1]}, "csrfmiddlewaretoken": {formToken(t, page)}}).
+		want(t, "verification form", 200, `{"detail":"ok"}`)
+	if res := login(t, a, startertest.Account{Username: name}, testPassword); res.status != 204 {
+		t.Fatalf("login after verifying: %d %s", res.status, res.body)
+	}
+	a.get("/signup").wantRedirect(t, "/signup when logged in", "/profile")
+	a.postForm("/api/auth/logout/", url.Values{"csrfmiddlewaretoken": {formToken(t, a.get("/profile"))}}).
+		want(t, "logout", 200, loggedOut)
+
+	// Reset: the form of /password-reset, then the mailed link's page.
+	a.postForm("/api/auth/password/reset/", url.Values{"email": {email}, "csrfmiddlewaretoken": {formToken(t, a.get("/password-reset"))}}).
+		want(t, "reset form", 200, `{"detail":"Password reset e-mail has been sent."}`)
+	reset := mailedLink(t, smtp, 2, email, resetLinkRe)
+	page = a.get(strings.TrimPrefix(reset[0], srv.URL))
+	for _, field := range []string{`name="uid" value="` + reset[1] + `"`, `name="token" value="` + reset[2] + `"`} {
+		if page.status != 200 || !strings.Contains(string(page.body), field) {
+			t.Fatalf("reset page: %d, no %s\n%s", page.status, field, page.body)
+		}
+	}
+	if got := page.header.Get("Referrer-Policy"); got != "no-referrer" {
+		t.Errorf("reset page: Referrer-Policy %q, want no-referrer", got)
+	}
+	confirm := url.Values{"uid": {reset[1]}, "token": {reset[2]}, "new_password1": {newPassword}, "new_password2": {newPassword},
+		"csrfmiddlewaretoken": {formToken(t, page)}}
+	a.postForm("/api/auth/password/reset/confirm/", confirm).want(t, "new-password form", 200, `{"detail":"Password has been reset with the new password."}`)
+	if res := login(t, a, startertest.Account{Username: name}, newPassword); res.status != 204 {
+		t.Errorf("login with the reset password: %d %s", res.status, res.body)
+	}
+	srv.WantNoSecretsLogged(testPassword, newPassword, verify[1], reset[2])
 }
 
 // TestStatic checks that the script and style are served from the binary.

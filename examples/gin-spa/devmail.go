@@ -139,7 +139,7 @@ var devMailsPage = template.Must(template.New("mails").Parse(`<!doctype html>
 <body>
 <main class="card wide" data-view="dev-mails">
 <h1>Development mailbox</h1>
-<p class="note">The last {{len .}} mail(s) the server sent, newest first. This page exists only while
+<p class="note">{{with len .}}{{if eq . 1}}The one mail the server sent so far.{{else}}The last {{.}} mails the server sent, newest first.{{end}} {{end}}This page exists only while
 <code>RESTAUTH_SMTP_ADDR</code> is unset, and only for requests from this machine. Never run it in production.</p>
 <p><a href="/">Back to the app</a></p>
 {{range .}}

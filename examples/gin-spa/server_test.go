@@ -75,6 +75,10 @@ func TestSPAAssets(t *testing.T) {
 func TestDevMailsPage(t *testing.T) {
 	box := newDevMailbox(mail.NewOutbox(), 3)
 	h := testRouter(t, box)
+	empty := serve(h, http.MethodGet, "/dev/mails", "127.0.0.1:1234", nil).Body.String()
+	if !strings.Contains(empty, "<p>No mail yet.") || strings.Contains(empty, "The last") {
+		t.Errorf("empty mailbox:\n%s", empty)
+	}
 	for i := range 5 {
 		msg := mail.Message{To: "a@example.com", Subject: fmt.Sprintf("mail %d", i),
 			Text: fmt.Sprintf("Open http://127.0.0.1:8000/#/k/%d/ now <b>", i)}
@@ -89,6 +93,9 @@ func TestDevMailsPage(t *testing.T) {
 	}
 	if !strings.Contains(body, `<a href="http://127.0.0.1:8000/#/k/4/">`) || !strings.Contains(body, "now &lt;b&gt;") {
 		t.Errorf("links or escaping wrong:\n%s", body)
+	}
+	if !strings.Contains(body, "The last 3 mails the server sent") || strings.Contains(body, "No mail yet") {
+		t.Errorf("the mailbox's count is wrong:\n%s", body)
 	}
 	if strings.Contains(body, "mail 1") || strings.Index(body, "mail 4") > strings.Index(body, "mail 2") {
 		t.Errorf("want the last 3 mails, newest first:\n%s", body)

@@ -5,8 +5,11 @@
 // to restauth's endpoint, which answers JSON. With it, each form marked
 // data-api is sent with fetch() as JSON, with the X-CSRFToken header and
 // the method in data-method (default POST); errors are shown next to their
-// fields; on success the browser goes to data-next, or the answer's
-// "detail" is shown in the form's data-status element.
+// fields. On success an answer with a "detail" is shown in the form's
+// data-status element (data-done replaces its text, and data-once hides
+// the form's data-fields part: the form has done its job); otherwise the
+// browser goes to data-next. Errors about the hidden fields of a mailed
+// link (key, uid, token), and a 404 for it, show data-invalid-link.
 (function () {
   "use strict";
 
@@ -49,13 +52,25 @@
       slot(form, "non_field_errors").textContent = "The server answered " + status + ". Please try again.";
       return;
     }
+    var invalidLink = form.dataset.invalidLink;
+    if (invalidLink && status === 404) {
+      slot(form, "non_field_errors").textContent = invalidLink;
+      return;
+    }
     Object.keys(body).forEach(function (field) {
       if (field === "code" || field === "messages") {
         return; // SimpleJWT's details of "detail"
       }
       var value = body[field];
       var text = Array.isArray(value) ? value.join(" ") : String(value);
+      var input = form.elements.namedItem(field);
+      if (invalidLink && input && input.type === "hidden") {
+        text = invalidLink; // the user cannot fix a hidden field
+      }
       var el = slot(form, field);
+      if (el.textContent.indexOf(text) >= 0) {
+        return;
+      }
       el.textContent = el.textContent ? el.textContent + " " + text : text;
     });
   }
@@ -93,15 +108,21 @@
         showErrors(form, body, res.status);
         return;
       }
+      var status = form.querySelector("[data-status]");
+      if (status && body && body.detail) {
+        form.reset();
+        status.textContent = form.dataset.done || body.detail;
+        var part = form.querySelector("[data-fields]");
+        if (part && form.dataset.once !== undefined) {
+          part.hidden = true;
+        }
+        return;
+      }
       if (form.dataset.next) {
         window.location.assign(form.dataset.next);
         return;
       }
       form.reset();
-      var status = form.querySelector("[data-status]");
-      if (status && body && body.detail) {
-        status.textContent = body.detail;
-      }
     } catch (err) {
       showErrors(form, null, "nothing (is the network down?)");
     } finally {

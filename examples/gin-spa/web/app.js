@@ -229,7 +229,8 @@ function loggedOut(text, kind = 'error') {
 function updateNav() {
   $('#nav-user').hidden = !currentUser;
   $('#nav-anon').hidden = !!currentUser;
-  $('#nav-username').textContent = currentUser ? currentUser.username : '';
+  // Email-only accounts (RESTAUTH_USERNAME=off) have no username on the wire.
+  $('#nav-username').textContent = currentUser ? (currentUser.username ?? currentUser.email) : '';
 }
 
 // render shows the view of a <template> and returns #view.
@@ -325,7 +326,7 @@ async function viewVerifyEmail(key) {
 
 function viewProfile(user) {
   const view = render('profile');
-  $('#profile-username', view).textContent = user.username;
+  $('#profile-username', view).textContent = user.username ?? '(none: email-only accounts)';
   $('#profile-email', view).textContent = user.email;
   const form = $('form', view);
   form.first_name.value = user.first_name;
