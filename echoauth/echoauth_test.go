@@ -14,6 +14,7 @@ import (
 	"github.com/restauth/restauth/core/memstore"
 	"github.com/restauth/restauth/core/password"
 	"github.com/restauth/restauth/echoauth"
+	"github.com/restauth/restauth/echoauth/echoauthtest"
 )
 
 // Both *echo.Echo and *echo.Group are routers.
@@ -22,48 +23,8 @@ var (
 	_ echoauth.Router = (*echo.Group)(nil)
 )
 
-// server is the conformance suite's application: restauth plus two routes
-// behind the middleware, reading the user through the typed getter.
-func server(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
-	e := echo.New()
-	a, err := echoauth.Register(e, cfg)
-	if err != nil {
-		t.Fatalf("Register: %v", err)
-	}
-	protected := func(c echo.Context) error {
-		u, ok := echoauth.User(c)
-		if !ok {
-			return echo.NewHTTPError(http.StatusInternalServerError, "no user behind the middleware")
-		}
-		return c.JSON(http.StatusOK, map[string]string{"username": u.Username})
-	}
-	optional := func(c echo.Context) error {
-		name := ""
-		if u, ok := echoauth.User(c); ok {
-			name = u.Username
-		}
-		return c.JSON(http.StatusOK, map[string]string{"user": name})
-	}
-	required := a.RequireUser()
-	anyone := a.OptionalUser()
-	e.GET("/api/claims/", func(c echo.Context) error {
-		p, ok := echoauth.Principal(c)
-		if !ok {
-			return echo.NewHTTPError(http.StatusInternalServerError, "no principal behind the middleware")
-		}
-		return c.JSON(http.StatusOK, authtest.ClaimsObject(p))
-	}, required)
-	for _, p := range []string{"/api/protected/", "/api/protected"} {
-		e.Match([]string{http.MethodGet, http.MethodPost}, p, protected, required)
-	}
-	for _, p := range []string{"/api/optional/", "/api/optional"} {
-		e.GET(p, optional, anyone)
-	}
-	return e, a.Core()
-}
-
 func TestConformance(t *testing.T) {
-	authtest.Run(t, server)
+	authtest.Run(t, echoauthtest.Server)
 }
 
 // testConfig is a valid config with cheap hashing.

@@ -14,32 +14,11 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/authtest"
 	"github.com/restauth/restauth/echoauth"
+	"github.com/restauth/restauth/echoauth/echoauthtest"
 )
 
-// requireServer is the authorization suite's application: restauth plus
-// the routes of authtest.RunRequire, reading the caller through the typed
-// principal getter.
-func requireServer(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
-	e := echo.New()
-	a, err := echoauth.Register(e, cfg)
-	if err != nil {
-		t.Fatalf("Register: %v", err)
-	}
-	answer := func(c echo.Context) error {
-		p, ok := echoauth.Principal(c)
-		if !ok {
-			return echo.NewHTTPError(http.StatusInternalServerError, "no principal behind the middleware")
-		}
-		return c.JSON(http.StatusOK, authtest.RequireAnswer(p))
-	}
-	e.GET(authtest.RequireUserPath, answer, a.RequireUser())
-	e.GET(authtest.RequireStaffPath, answer, a.RequireStaff())
-	e.GET(authtest.RequireAnnPath, answer, a.Require(authtest.AllowAnn))
-	return e, a.Core()
-}
-
 func TestRequire(t *testing.T) {
-	authtest.RunRequire(t, requireServer)
+	authtest.RunRequire(t, echoauthtest.RequireServer)
 }
 
 // withNotStaff adds the rejection of an authenticated caller who is not

@@ -15,6 +15,7 @@ import (
 	"github.com/restauth/restauth/core/memstore"
 	"github.com/restauth/restauth/core/password"
 	"github.com/restauth/restauth/ginauth"
+	"github.com/restauth/restauth/ginauth/ginauthtest"
 )
 
 func TestMain(m *testing.M) {
@@ -22,49 +23,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// server is the conformance suite's application: restauth plus two routes
-// behind the middleware, reading the user through the typed getter.
-func server(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
-	r := gin.New()
-	a, err := ginauth.Register(r, cfg)
-	if err != nil {
-		t.Fatalf("Register: %v", err)
-	}
-	protected := func(c *gin.Context) {
-		u, ok := ginauth.User(c)
-		if !ok {
-			c.AbortWithStatus(http.StatusInternalServerError)
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"username": u.Username})
-	}
-	optional := func(c *gin.Context) {
-		name := ""
-		if u, ok := ginauth.User(c); ok {
-			name = u.Username
-		}
-		c.JSON(http.StatusOK, gin.H{"user": name})
-	}
-	api := r.Group("/api")
-	api.GET("/claims/", a.RequireUser(), func(c *gin.Context) {
-		p, ok := ginauth.Principal(c)
-		if !ok {
-			c.AbortWithStatus(http.StatusInternalServerError)
-			return
-		}
-		c.JSON(http.StatusOK, authtest.ClaimsObject(p))
-	})
-	for _, p := range []string{"/protected/", "/protected"} {
-		api.Match([]string{http.MethodGet, http.MethodPost}, p, a.RequireUser(), protected)
-	}
-	for _, p := range []string{"/optional/", "/optional"} {
-		api.GET(p, a.OptionalUser(), optional)
-	}
-	return r, a.Core()
-}
-
 func TestConformance(t *testing.T) {
-	authtest.Run(t, server)
+	authtest.Run(t, ginauthtest.Server)
 }
 
 // testConfig is a valid config with cheap hashing.

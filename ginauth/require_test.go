@@ -9,33 +9,11 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/authtest"
 	"github.com/restauth/restauth/ginauth"
+	"github.com/restauth/restauth/ginauth/ginauthtest"
 )
 
-// requireServer is the authorization suite's application: restauth plus
-// the routes of authtest.RunRequire, reading the caller through the typed
-// principal getter.
-func requireServer(t *testing.T, cfg core.Config) (http.Handler, *core.Auth) {
-	r := gin.New()
-	a, err := ginauth.Register(r, cfg)
-	if err != nil {
-		t.Fatalf("Register: %v", err)
-	}
-	answer := func(c *gin.Context) {
-		p, ok := ginauth.Principal(c)
-		if !ok {
-			c.AbortWithStatus(http.StatusInternalServerError)
-			return
-		}
-		c.JSON(http.StatusOK, authtest.RequireAnswer(p))
-	}
-	r.GET(authtest.RequireUserPath, a.RequireUser(), answer)
-	r.GET(authtest.RequireStaffPath, a.RequireStaff(), answer)
-	r.GET(authtest.RequireAnnPath, a.Require(authtest.AllowAnn), answer)
-	return r, a.Core()
-}
-
 func TestRequire(t *testing.T) {
-	authtest.RunRequire(t, requireServer)
+	authtest.RunRequire(t, ginauthtest.RequireServer)
 }
 
 // TestRequireAbortsChain: a refused caller reaches neither the handler

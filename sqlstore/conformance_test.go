@@ -9,18 +9,18 @@ import (
 	"github.com/restauth/restauth/core/authtest"
 	"github.com/restauth/restauth/core/storetest"
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
 	"github.com/restauth/restauth/sqlstore/mysql"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // TestConformance runs the store suite on every database that is
 // available: SQLite always, PostgreSQL and MySQL when their environment
 // variables are set.
 func TestConformance(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
-			storetest.Run(t, func(t *testing.T) core.Store { return testdb.Open(t, db.URL(t)) })
+			storetest.Run(t, func(t *testing.T) core.Store { return sqltest.Open(t, db.URL(t)) })
 		})
 	}
 }
@@ -28,14 +28,14 @@ func TestConformance(t *testing.T) {
 // TestConformanceSQLiteMemory runs the suite on "sqlite::memory:", whose
 // pool is limited to its single connection.
 func TestConformanceSQLiteMemory(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) core.Store { return testdb.Open(t, "sqlite::memory:") })
+	storetest.Run(t, func(t *testing.T) core.Store { return sqltest.Open(t, "sqlite::memory:") })
 }
 
 // TestConformanceMySQLWithoutFoundRows runs the suite on a pool the caller
 // built without clientFoundRows, through New: updates that change nothing
 // report zero rows, which must not read as "not found".
 func TestConformanceMySQLWithoutFoundRows(t *testing.T) {
-	testdb.RequireEnv(t, testdb.EnvMySQL)
+	sqltest.RequireEnv(t, sqltest.EnvMySQL)
 	storetest.Run(t, func(t *testing.T) core.Store { return newMySQLWithoutFoundRows(t) })
 }
 
@@ -43,7 +43,7 @@ func TestConformanceMySQLWithoutFoundRows(t *testing.T) {
 // fresh MySQL database whose pool lacks clientFoundRows.
 func newMySQLWithoutFoundRows(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	cfg, err := mysql.Config(testdb.MySQLURL(t))
+	cfg, err := mysql.Config(sqltest.MySQLURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,10 +67,10 @@ func newMySQLWithoutFoundRows(t *testing.T) *sqlstore.Store {
 // against restauth served by net/http on each available database, so that
 // every wire behaviour holds on real SQL, not only on the memory store.
 func TestHTTPConformance(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
-			authtest.RunWithStore(t, authtest.NetHTTP, func(t *testing.T) core.Store { return testdb.Open(t, db.URL(t)) })
+			authtest.RunWithStore(t, authtest.NetHTTP, func(t *testing.T) core.Store { return sqltest.Open(t, db.URL(t)) })
 		})
 	}
 }

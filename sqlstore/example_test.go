@@ -159,6 +159,7 @@ func ExampleMigrations() {
 	// 0003_session.sql
 	// 0004_throttle.sql
 	// 0005_staff.sql
+	// 0006_social.sql
 }
 
 // Server-side sessions in the application's database: several instances

@@ -10,7 +10,7 @@ import (
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/password"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // TestInstancesShareSessionsAndLogouts runs two restauth servers, each
@@ -18,7 +18,7 @@ import (
 // load balancer: a session, a DB token and a JWT login made on one work on
 // the other, and a logout on one is seen by the other at once.
 func TestInstancesShareSessionsAndLogouts(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
 			url := db.URL(t)
@@ -82,7 +82,7 @@ type instance struct {
 
 func newInstance(t *testing.T, url string) *instance {
 	t.Helper()
-	store := testdb.Open(t, url)
+	store := sqltest.Open(t, url)
 	h, err := password.NewArgon2(password.FastArgon2Params())
 	if err != nil {
 		t.Fatal(err)

@@ -7,14 +7,14 @@ import (
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/storekit"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // BenchmarkLoginWrites measures a token login's writes on every available
 // database: RecordLogin then CreateToken (two commits) against
 // CreateLoginToken (one transaction).
 func BenchmarkLoginWrites(b *testing.B) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		for _, combined := range []bool{false, true} {
 			name := db.Name + "/separate"
 			if combined {
@@ -22,9 +22,9 @@ func BenchmarkLoginWrites(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				if db.Env != "" {
-					testdb.RequireEnv(b, db.Env)
+					sqltest.RequireEnv(b, db.Env)
 				}
-				s := testdb.Open(b, db.URL(b))
+				s := sqltest.Open(b, db.URL(b))
 				u := &core.User{Username: "alice", IsActive: true, DateJoined: time.Now()}
 				if err := s.CreateUser(b.Context(), u); err != nil {
 					b.Fatal(err)

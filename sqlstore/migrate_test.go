@@ -8,7 +8,7 @@ import (
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // appliedVersions reads the recorded migration versions.
@@ -34,16 +34,16 @@ func wantAllApplied(t *testing.T, s *sqlstore.Store) {
 }
 
 func TestMigrateIdempotent(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
 			url := db.URL(t)
-			first := testdb.Open(t, url)
+			first := sqltest.Open(t, url)
 			u := &core.User{Username: "alice", PasswordHash: "h", IsActive: true}
 			if err := first.CreateUser(t.Context(), u); err != nil {
 				t.Fatal(err)
 			}
-			second := testdb.Open(t, url) // migrates again
+			second := sqltest.Open(t, url) // migrates again
 			if err := second.Migrate(t.Context()); err != nil {
 				t.Fatalf("Migrate again: %v", err)
 			}
@@ -59,13 +59,13 @@ func TestMigrateIdempotent(t *testing.T) {
 // separate processes would, against one empty database.
 func TestMigrateConcurrent(t *testing.T) {
 	const runners = 4
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
 			url := db.URL(t)
 			stores := make([]*sqlstore.Store, runners)
 			for i := range stores {
-				stores[i] = testdb.Connect(t, url)
+				stores[i] = sqltest.Connect(t, url)
 			}
 			errs := make([]error, runners)
 			start := make(chan struct{})
@@ -95,10 +95,10 @@ func TestMigrateConcurrent(t *testing.T) {
 // itself refuses values longer than their column, on every database
 // (strict mode on MySQL), instead of truncating them (T-DB-08).
 func TestSchemaRejectsOverLong(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
-			s := testdb.Open(t, db.URL(t))
+			s := sqltest.Open(t, db.URL(t))
 			insert := s.DB().Rebind(`INSERT INTO restauth_user (username, username_key, email, password, date_joined)
 				VALUES (?, ?, '', 'h', 0)`)
 			long := strings.Repeat("é", core.MaxUsernameLength+1)

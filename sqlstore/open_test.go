@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
 	"github.com/restauth/restauth/sqlstore/sqlite"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 func TestOpenCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if s, err := sqlstore.Open(ctx, testdb.SQLiteURL(t), sqlite.Driver()); err == nil {
+	if s, err := sqlstore.Open(ctx, sqltest.SQLiteURL(t), sqlite.Driver()); err == nil {
 		s.Close()
 		t.Fatal("Open with a cancelled context succeeded")
 	} else if !errors.Is(err, context.Canceled) {
@@ -24,7 +24,7 @@ func TestOpenCancelledContext(t *testing.T) {
 // TestConnectDoesNotMigrate: Connect leaves the schema alone; Migrate
 // then applies every migration.
 func TestConnectDoesNotMigrate(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
 			s, err := sqlstore.Connect(t.Context(), db.URL(t), db.Driver)
@@ -48,10 +48,10 @@ func TestConnectDoesNotMigrate(t *testing.T) {
 // TestOpenPicksTheDriverByScheme: given every driver, Open uses the one
 // for the URL's scheme.
 func TestOpenPicksTheDriverByScheme(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
-			s := testdb.Open(t, db.URL(t))
+			s := sqltest.Open(t, db.URL(t))
 			if got, want := s.Dialect(), db.Driver.Dialect(); got != want {
 				t.Errorf("Dialect() = %v, want %v", got, want)
 			}
@@ -64,10 +64,10 @@ func TestOpenPicksTheDriverByScheme(t *testing.T) {
 // an in-memory SQLite database keeps its single connection.
 func TestOpenBoundsThePool(t *testing.T) {
 	for url, want := range map[string]int{
-		testdb.SQLiteURL(t): sqlstore.PoolSize,
-		"sqlite::memory:":   1,
+		sqltest.SQLiteURL(t): sqlstore.PoolSize,
+		"sqlite::memory:":    1,
 	} {
-		s := testdb.Open(t, url)
+		s := sqltest.Open(t, url)
 		if got := s.DB().Stats().MaxOpenConnections; got != want {
 			t.Errorf("%s: MaxOpenConnections = %d, want %d", url, got, want)
 		}
@@ -75,7 +75,7 @@ func TestOpenBoundsThePool(t *testing.T) {
 }
 
 func TestNewDoesNotOwnThePool(t *testing.T) {
-	owner := testdb.Open(t, testdb.SQLiteURL(t))
+	owner := sqltest.Open(t, sqltest.SQLiteURL(t))
 	s, err := sqlstore.New(owner.DB(), sqlite.Driver())
 	if err != nil {
 		t.Fatal(err)

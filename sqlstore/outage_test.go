@@ -15,8 +15,8 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/password"
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
 	"github.com/restauth/restauth/sqlstore/mysql"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // TestOutageAnswers503AndRecovers cuts the connection to PostgreSQL and
@@ -29,22 +29,22 @@ import (
 // database/sql prepares them again on the new ones.
 func TestOutageAnswers503AndRecovers(t *testing.T) {
 	t.Run("Postgres", func(t *testing.T) {
-		u, err := url.Parse(testdb.PostgresURL(t))
+		u, err := url.Parse(sqltest.PostgresURL(t))
 		if err != nil {
 			t.Fatal(err)
 		}
 		proxy := startProxy(t, u.Host)
 		u.Host = proxy.addr
-		testOutage(t, testdb.Open(t, u.String()), proxy)
+		testOutage(t, sqltest.Open(t, u.String()), proxy)
 	})
 	t.Run("MySQL", func(t *testing.T) {
-		cfg, err := mysql.Config(testdb.MySQLURL(t))
+		cfg, err := mysql.Config(sqltest.MySQLURL(t))
 		if err != nil {
 			t.Fatal(err)
 		}
 		proxy := startProxy(t, cfg.Addr)
 		cfg.Addr = proxy.addr
-		store := testdb.Open(t, "mysql://"+cfg.FormatDSN())
+		store := sqltest.Open(t, "mysql://"+cfg.FormatDSN())
 		if !sqlstore.HasStmtCache(store) {
 			t.Fatal("MySQL store without a statement cache")
 		}

@@ -10,17 +10,17 @@ import (
 
 	"github.com/restauth/restauth/core/sessionkit"
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // TestSessionEncodings: a session stored as gob by an earlier version
 // still loads, and a session saved now is stored in the compact encoding
 // and loads back, on every database.
 func TestSessionEncodings(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
-			s := testdb.Open(t, db.URL(t))
+			s := sqltest.Open(t, db.URL(t))
 			ss := s.SessionStore()
 			old := map[interface{}]interface{}{"_auth_user_id": int64(9), "_auth_user_hash": "h"}
 			var gobData bytes.Buffer

@@ -13,7 +13,7 @@ import (
 	"github.com/restauth/restauth/core/sessionkit"
 	"github.com/restauth/restauth/core/storetest"
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // sessionBackend opens session stores on the database at url, each on a
@@ -22,7 +22,7 @@ func sessionBackend(url string, now func() time.Time) storetest.SessionBackend {
 	var opened []*sqlstore.Store
 	return storetest.SessionBackend{
 		Open: func(t *testing.T) sessions.Store {
-			s := testdb.Open(t, url)
+			s := sqltest.Open(t, url)
 			opened = append(opened, s)
 			return s.SessionStore(sqlstore.WithSessionClock(now))
 		},
@@ -39,7 +39,7 @@ func sessionBackend(url string, now func() time.Time) storetest.SessionBackend {
 // TestSessionStore runs the session suite on every available database,
 // with two Stores (two connection pools) on one database as two instances.
 func TestSessionStore(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
 			storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
@@ -53,7 +53,7 @@ func TestSessionStore(t *testing.T) {
 // pool is its single connection: instances are SessionStores of one Store.
 func TestSessionStoreSQLiteMemory(t *testing.T) {
 	storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
-		s := testdb.Open(t, "sqlite::memory:")
+		s := sqltest.Open(t, "sqlite::memory:")
 		return storetest.SessionBackend{
 			Open:  func(*testing.T) sessions.Store { return s.SessionStore(sqlstore.WithSessionClock(now)) },
 			Break: func(*testing.T) { s.Close() },
@@ -65,7 +65,7 @@ func TestSessionStoreSQLiteMemory(t *testing.T) {
 // clientFoundRows, built with New: an update that changes nothing reports
 // zero rows, which must not read as a deleted session.
 func TestSessionStoreMySQLWithoutFoundRows(t *testing.T) {
-	testdb.RequireEnv(t, testdb.EnvMySQL)
+	sqltest.RequireEnv(t, sqltest.EnvMySQL)
 	storetest.RunSessionStore(t, func(t *testing.T, now func() time.Time) storetest.SessionBackend {
 		s := newMySQLWithoutFoundRows(t)
 		return storetest.SessionBackend{
@@ -78,10 +78,10 @@ func TestSessionStoreMySQLWithoutFoundRows(t *testing.T) {
 // TestSessionCorruptData: a row whose data no longer decodes reads as no
 // session, without an error, on every database.
 func TestSessionCorruptData(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
-			s := testdb.Open(t, db.URL(t))
+			s := sqltest.Open(t, db.URL(t))
 			ss := s.SessionStore()
 			id := sessionkit.NewID()
 			if _, err := s.DB().ExecContext(t.Context(), sqlstore.StoreQueries(s).InsertSession, id, []byte("not gob"), sessionkit.Expiry(time.Now(), 60)); err != nil {
@@ -100,7 +100,7 @@ func TestSessionCorruptData(t *testing.T) {
 // TestSessionCleanupErrorHandler: StartCleanup reports the errors of its
 // periodic Cleanup to the handler.
 func TestSessionCleanupErrorHandler(t *testing.T) {
-	s := testdb.Open(t, testdb.SQLiteURL(t))
+	s := sqltest.Open(t, sqltest.SQLiteURL(t))
 	errs := make(chan error, 100)
 	ss := s.SessionStore(sqlstore.WithSessionCleanupErrorHandler(func(err error) { errs <- err }))
 	s.Close()
@@ -119,7 +119,7 @@ func TestSessionCleanupErrorHandler(t *testing.T) {
 // TestSessionStoreOptions: the session table comes with Open's
 // migrations and the options apply.
 func TestSessionStoreOptions(t *testing.T) {
-	s := testdb.Open(t, testdb.SQLiteURL(t))
+	s := sqltest.Open(t, sqltest.SQLiteURL(t))
 	ss := s.SessionStore(sqlstore.WithSessionCookieOptions(sessions.Options{Path: "/api", MaxAge: 60}), sqlstore.WithSessionMaxSize(100))
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	sess, err := ss.New(r, "sessionid")

@@ -6,7 +6,7 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/authtest"
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // TestRequireStaff runs the authorization suite of core/authtest on each
@@ -14,10 +14,10 @@ import (
 // RequireStaff, others get 403, stateless JWT users are loaded from SQL,
 // and SetStaff applies from the next request.
 func TestRequireStaff(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
-			authtest.RunRequireWithStore(t, authtest.NetHTTPRequire, func(t *testing.T) core.Store { return testdb.Open(t, db.URL(t)) })
+			authtest.RunRequireWithStore(t, authtest.NetHTTPRequire, func(t *testing.T) core.Store { return sqltest.Open(t, db.URL(t)) })
 		})
 	}
 }
@@ -27,11 +27,11 @@ func TestRequireStaff(t *testing.T) {
 // the user reads back whole. On MySQL, whose DDL commits on its own, a
 // 0005 whose record was lost (an interrupted run) runs again cleanly.
 func TestMigrateStaffUpgrade(t *testing.T) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
 			url := db.URL(t)
-			old := testdb.Connect(t, url)
+			old := sqltest.Connect(t, url)
 			if err := sqlstore.MigrateTo(t.Context(), old, 4); err != nil {
 				t.Fatalf("migrate to 4: %v", err)
 			}
@@ -42,7 +42,7 @@ func TestMigrateStaffUpgrade(t *testing.T) {
 				t.Fatalf("insert a version-4 user: %v", err)
 			}
 
-			s := testdb.Open(t, url) // migrates to the latest version
+			s := sqltest.Open(t, url) // migrates to the latest version
 			wantAllApplied(t, s)
 			u, err := s.UserByUsername(t.Context(), "old")
 			if err != nil {

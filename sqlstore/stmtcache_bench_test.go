@@ -8,14 +8,14 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/storekit"
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // BenchmarkUserByToken measures the hot token lookup on every available
 // database, with the statement cache (prepared) and without (unprepared),
 // to decide per dialect whether the cache pays (Dialect.preparesStatements).
 func BenchmarkUserByToken(b *testing.B) {
-	for _, db := range testdb.All() {
+	for _, db := range sqltest.All() {
 		for _, prepared := range []bool{true, false} {
 			name := db.Name + "/unprepared"
 			if prepared {
@@ -23,9 +23,9 @@ func BenchmarkUserByToken(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				if db.Env != "" {
-					testdb.RequireEnv(b, db.Env)
+					sqltest.RequireEnv(b, db.Env)
 				}
-				s := testdb.Open(b, db.URL(b))
+				s := sqltest.Open(b, db.URL(b))
 				if prepared != sqlstore.HasStmtCache(s) {
 					sqlstore.SetStmtCache(s, prepared)
 				}

@@ -11,14 +11,14 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/storekit"
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
 	"github.com/restauth/restauth/sqlstore/sqlite"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // cacheFixture opens a SQLite store with one user and one token.
 func cacheFixture(t *testing.T) (*sqlstore.Store, *core.User, string) {
 	t.Helper()
-	s := testdb.Open(t, testdb.SQLiteURL(t))
+	s := sqltest.Open(t, sqltest.SQLiteURL(t))
 	u := &core.User{Username: "alice", Email: "a@example.com", IsActive: true, DateJoined: time.Now()}
 	if err := s.CreateUser(t.Context(), u); err != nil {
 		t.Fatal(err)

@@ -35,9 +35,10 @@ trap cleanup EXIT
 tempdir() { local d; d="$(mktemp -d)"; TMPDIRS+=("$d"); TMP="$d"; }
 
 # library_dirs prints the directories of the modules users import: every
-# module of the workspace except the benchmarks and the example starters.
+# module of the workspace except the benchmarks, the cross-module tests and
+# the example starters.
 library_dirs() {
-  (cd "$ROOT" && go list -m -f '{{.Dir}}') | grep -v -e '/bench$' -e '/examples/'
+  (cd "$ROOT" && go list -m -f '{{.Dir}}') | grep -v -e '/bench$' -e '/integration$' -e '/examples/'
 }
 
 build_proxy() {

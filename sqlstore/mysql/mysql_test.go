@@ -14,14 +14,14 @@ import (
 	gomysql "github.com/go-sql-driver/mysql"
 
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
 	"github.com/restauth/restauth/sqlstore/mysql"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // TestDriver runs the driver checks on a database of the server of
 // RESTAUTH_TEST_MYSQL_URL.
 func TestDriver(t *testing.T) {
-	testdb.RunDriver(t, testdb.MySQL(), mysql.Open)
+	sqltest.RunDriver(t, sqltest.MySQL(), mysql.Open)
 }
 
 // TestClassify reads errors by number: a deadlock victim (1213) is
@@ -65,8 +65,8 @@ func TestConfig(t *testing.T) {
 		param                          string // a driver parameter that must survive
 	}{
 		{
-			url:  "mysql://app:" + url.QueryEscape(testdb.Secret) + "@db.example:3307/auth?timeout=5s",
-			user: "app", pass: testdb.Secret, net: "tcp", addr: "db.example:3307", db: "auth", param: "timeout",
+			url:  "mysql://app:" + url.QueryEscape(sqltest.Secret) + "@db.example:3307/auth?timeout=5s",
+			user: "app", pass: sqltest.Secret, net: "tcp", addr: "db.example:3307", db: "auth", param: "timeout",
 		},
 		{
 			url:  "mysql://app@db.example/auth",
@@ -77,8 +77,8 @@ func TestConfig(t *testing.T) {
 			user: "app", net: "tcp", addr: "[::1]:3306", db: "auth",
 		},
 		{
-			url:  "mysql://app:" + testdb.Secret + "@tcp(127.0.0.1:3306)/auth?timeout=5s&parseTime=false&loc=Local",
-			user: "app", pass: testdb.Secret, net: "tcp", addr: "127.0.0.1:3306", db: "auth", param: "timeout",
+			url:  "mysql://app:" + sqltest.Secret + "@tcp(127.0.0.1:3306)/auth?timeout=5s&parseTime=false&loc=Local",
+			user: "app", pass: sqltest.Secret, net: "tcp", addr: "127.0.0.1:3306", db: "auth", param: "timeout",
 		},
 		{
 			url:  "mysql://root@unix(/run/mysqld/mysqld.sock)/auth",
@@ -109,8 +109,8 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	esc := url.QueryEscape(testdb.Secret)
-	secret := testdb.Secret
+	esc := url.QueryEscape(sqltest.Secret)
+	secret := sqltest.Secret
 	for _, raw := range []string{
 		"",
 		secret,
@@ -136,13 +136,13 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("Config(%q) succeeded, want an error", raw)
 			continue
 		}
-		testdb.AssertNoSecret(t, raw, err)
+		sqltest.AssertNoSecret(t, raw, err)
 		_, err = mysql.Driver().OpenDB(raw)
 		if err == nil {
 			t.Errorf("OpenDB(%q) succeeded, want an error", raw)
 			continue
 		}
-		testdb.AssertNoSecret(t, raw, err)
+		sqltest.AssertNoSecret(t, raw, err)
 	}
 }
 
@@ -152,8 +152,8 @@ func TestConfigErrors(t *testing.T) {
 func TestOpenUnreachableFailsFast(t *testing.T) {
 	port := closedPort(t)
 	for _, raw := range []string{
-		"mysql://app:" + url.QueryEscape(testdb.Secret) + "@127.0.0.1:" + port + "/auth",
-		"mysql://app:" + testdb.Secret + "@tcp(127.0.0.1:" + port + ")/auth",
+		"mysql://app:" + url.QueryEscape(sqltest.Secret) + "@127.0.0.1:" + port + "/auth",
+		"mysql://app:" + sqltest.Secret + "@tcp(127.0.0.1:" + port + ")/auth",
 	} {
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 		start := time.Now()
@@ -167,7 +167,7 @@ func TestOpenUnreachableFailsFast(t *testing.T) {
 		if d := time.Since(start); d > 4*time.Second {
 			t.Errorf("Open(%q) took %v", raw, d)
 		}
-		testdb.AssertNoSecret(t, raw, err)
+		sqltest.AssertNoSecret(t, raw, err)
 	}
 }
 

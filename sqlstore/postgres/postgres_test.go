@@ -13,14 +13,14 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
 	"github.com/restauth/restauth/sqlstore/postgres"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // TestDriver runs the driver checks on a schema of the server of
 // RESTAUTH_TEST_POSTGRES_URL.
 func TestDriver(t *testing.T) {
-	testdb.RunDriver(t, testdb.Postgres(), postgres.Open)
+	sqltest.RunDriver(t, sqltest.Postgres(), postgres.Open)
 }
 
 // TestClassify reads errors by SQLSTATE: a deadlock victim (40P01) is
@@ -46,23 +46,23 @@ func TestClassify(t *testing.T) {
 
 func TestParseURL(t *testing.T) {
 	for _, raw := range []string{
-		"postgres://app:" + url.QueryEscape(testdb.Secret) + "@db.example:5433/auth?sslmode=disable&search_path=auth",
-		"postgresql://app:" + url.QueryEscape(testdb.Secret) + "@db.example:5433/auth?sslmode=disable&search_path=auth",
-		"PostgreSQL://app:" + url.QueryEscape(testdb.Secret) + "@db.example:5433/auth?sslmode=disable&search_path=auth",
+		"postgres://app:" + url.QueryEscape(sqltest.Secret) + "@db.example:5433/auth?sslmode=disable&search_path=auth",
+		"postgresql://app:" + url.QueryEscape(sqltest.Secret) + "@db.example:5433/auth?sslmode=disable&search_path=auth",
+		"PostgreSQL://app:" + url.QueryEscape(sqltest.Secret) + "@db.example:5433/auth?sslmode=disable&search_path=auth",
 	} {
 		c, err := postgres.ParseURL(raw)
 		if err != nil {
 			t.Fatalf("ParseURL: %v", err)
 		}
 		if c.Host != "db.example" || c.Port != 5433 || c.User != "app" ||
-			c.Password != testdb.Secret || c.Database != "auth" || c.RuntimeParams["search_path"] != "auth" {
+			c.Password != sqltest.Secret || c.Database != "auth" || c.RuntimeParams["search_path"] != "auth" {
 			t.Errorf("%s: config %+v", raw, c.Config)
 		}
 	}
 }
 
 func TestParseMultiHost(t *testing.T) {
-	c, err := postgres.ParseURL("postgres://app:" + url.QueryEscape(testdb.Secret) + "@h1:5432,h2:5433/auth?target_session_attrs=read-write")
+	c, err := postgres.ParseURL("postgres://app:" + url.QueryEscape(sqltest.Secret) + "@h1:5432,h2:5433/auth?target_session_attrs=read-write")
 	if err != nil {
 		t.Fatalf("ParseURL: %v", err)
 	}
@@ -70,20 +70,20 @@ func TestParseMultiHost(t *testing.T) {
 	for _, f := range c.Fallbacks {
 		hosts[f.Host] = true
 	}
-	if c.Password != testdb.Secret || !hosts["h1"] || !hosts["h2"] {
-		t.Errorf("password %v, hosts %v", c.Password == testdb.Secret, hosts)
+	if c.Password != sqltest.Secret || !hosts["h1"] || !hosts["h2"] {
+		t.Errorf("password %v, hosts %v", c.Password == sqltest.Secret, hosts)
 	}
 }
 
 func TestParseURLErrors(t *testing.T) {
-	esc := url.QueryEscape(testdb.Secret)
+	esc := url.QueryEscape(sqltest.Secret)
 	for _, raw := range []string{
 		"",
-		testdb.Secret,
+		sqltest.Secret,
 		"host=localhost password=" + esc,
 		"mysql://app:" + esc + "@localhost/db",
 		// Password not percent-encoded: the URL cannot be split reliably.
-		"postgres://app:" + testdb.Secret + "@localhost/db",
+		"postgres://app:" + sqltest.Secret + "@localhost/db",
 		// Well-formed URLs with one bad part.
 		"postgres://app:" + esc + "@localhost:notaport/db",
 		"postgres://app:" + esc + "@local host/db",
@@ -96,20 +96,20 @@ func TestParseURLErrors(t *testing.T) {
 			t.Errorf("ParseURL(%q) succeeded, want an error", raw)
 			continue
 		}
-		testdb.AssertNoSecret(t, raw, err)
+		sqltest.AssertNoSecret(t, raw, err)
 		_, err = postgres.Driver().OpenDB(raw)
 		if err == nil {
 			t.Errorf("OpenDB(%q) succeeded, want an error", raw)
 			continue
 		}
-		testdb.AssertNoSecret(t, raw, err)
+		sqltest.AssertNoSecret(t, raw, err)
 	}
 }
 
 // TestOpenUnreachableFailsFast: nothing listens on the port; Open fails
 // within its context's deadline, without the password in the error.
 func TestOpenUnreachableFailsFast(t *testing.T) {
-	raw := "postgres://app:" + url.QueryEscape(testdb.Secret) + "@127.0.0.1:" + closedPort(t) + "/auth?sslmode=disable"
+	raw := "postgres://app:" + url.QueryEscape(sqltest.Secret) + "@127.0.0.1:" + closedPort(t) + "/auth?sslmode=disable"
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -121,7 +121,7 @@ func TestOpenUnreachableFailsFast(t *testing.T) {
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("Open took %v", d)
 	}
-	testdb.AssertNoSecret(t, raw, err)
+	sqltest.AssertNoSecret(t, raw, err)
 }
 
 // closedPort returns a local TCP port nothing listens on.

@@ -8,13 +8,13 @@ import (
 	"testing"
 
 	"github.com/restauth/restauth/sqlstore"
-	"github.com/restauth/restauth/sqlstore/internal/testdb"
 	"github.com/restauth/restauth/sqlstore/sqlite"
+	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
 // TestDriver runs the driver checks on a SQLite file.
 func TestDriver(t *testing.T) {
-	testdb.RunDriver(t, testdb.SQLite(), sqlite.Open)
+	sqltest.RunDriver(t, sqltest.SQLite(), sqlite.Open)
 	if d := sqlite.Driver(); d.Dialect() != sqlstore.SQLite {
 		t.Errorf("Dialect() = %v", d.Dialect())
 	}

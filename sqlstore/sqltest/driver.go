@@ -1,4 +1,4 @@
-package testdb
+package sqltest
 
 import (
 	"context"
@@ -10,11 +10,15 @@ import (
 	"github.com/restauth/restauth/sqlstore"
 )
 
-// RunDriver checks db's Driver on a fresh database of db: its schemes,
-// that the driver package's Open convenience (open) connects and migrates,
-// and that Classify reads the database's own errors: a taken unique key
-// with the constraint's name, a missing referenced row, and anything else.
+// RunDriver checks db's Driver on a fresh database of db (skipping t when
+// db's server is not named): that its schemes are lower case and include
+// the scheme of db's URLs, that open (the driver package's Open
+// convenience) connects and migrates, and that Classify reads the
+// database's own errors: a taken unique key as UniqueViolation with the
+// constraint's name, a missing referenced row as ForeignKeyViolation, and
+// anything else, nil included, as OtherError.
 func RunDriver(t *testing.T, db DB, open func(ctx context.Context, url string) (*sqlstore.Store, error)) {
+	t.Helper()
 	db.RequireServer(t)
 	d := db.Driver
 	url := db.URL(t)
