@@ -31,10 +31,11 @@ var adapters = []struct {
 // storageGroups are the groups of authtest.RunWithStore that run here:
 // the extension points (extra user and registration fields, custom JWT
 // claims, email-only accounts, events), whose data the store keeps and
-// the application reads through the adapter. Every group runs through
+// the application reads through the adapter, and the revocation bound
+// (two instances of the application on one database). Every group runs through
 // each adapter on memstore (the adapters' tests) and through net/http on
 // each database (sqlstore's tests).
-var storageGroups = []string{"Extensions"}
+var storageGroups = []string{"Extensions", "Revocation"}
 
 // forEach runs f for each adapter on each database, as subtests
 // <adapter>/<database>; databases whose server is not named skip.
