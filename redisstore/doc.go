@@ -1,0 +1,39 @@
+// Package redisstore keeps restauth's shared, short-lived state in Redis:
+// rate-limit counters (a core.ThrottleStore) and server-side sessions (a
+// gorilla/sessions Store for core.MethodSession), for deployments whose
+// instances outgrow one database. Users, tokens and refresh tokens stay in
+// the core.Store (sqlstore or your own); redisstore does not implement
+// core.Store.
+//
+// A Store wraps a go-redis client: New takes a redis.UniversalClient the
+// application built (a single server, Sentinel, Cluster or Ring), Open
+// builds one from a redis:// URL and pings it.
+//
+//	store, err := redisstore.Open(ctx, "redis://127.0.0.1:6379/0")
+//	…
+//	auth, err := core.New(core.Config{
+//		Store:    users, // a sqlstore.Store, say
+//		Methods:  []core.Method{core.MethodSession},
+//		Session:  core.SessionConfig{Store: store.SessionStore()},
+//		Throttle: core.ThrottleConfig{Store: store.ThrottleStore()},
+//		…
+//	})
+//
+// # Keys
+//
+// Every key starts with the Store's prefix (WithPrefix, default
+// "restauth:"): rate-limit counters are "<prefix>throttle:<key>", a hash of
+// the window start and the count, and sessions "<prefix>session:<id>", a
+// hash of the encoded values and the expiry. Each operation touches one
+// key, so a Cluster spreads them over its slots. Every key carries a TTL:
+// Redis itself deletes ended windows and expired sessions, so there is no
+// cleanup to run.
+//
+// # Failures
+//
+// An error from Redis (unreachable, closed client, cancelled context)
+// wraps core.ErrUnavailable and the go-redis error, so errors.Is finds
+// context.Canceled and the like. restauth then answers 503 for sessions,
+// and counts rate limits in process until Redis answers again. Errors
+// never contain keys, session IDs or the URL's password.
+package redisstore
