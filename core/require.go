@@ -105,7 +105,7 @@ func (a *Auth) Authorize(ctx context.Context, p *Principal, allow func(*Principa
 		return p, nil
 	}
 	if p.Stateless {
-		u, err := a.cfg.Store.UserByID(ctx, p.User.ID)
+		u, err := a.userByID(ctx, p.User.ID) // within Config.RevocationStaleness
 		switch {
 		case errors.Is(err, ErrNotFound):
 			return nil, codedAuthError("User not found", "user_not_found")
