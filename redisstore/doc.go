@@ -19,6 +19,13 @@
 //		…
 //	})
 //
+// Configure does that wiring for an application that picks Redis at run
+// time, from a URL that may be empty (the starters' RESTAUTH_REDIS_URL):
+//
+//	redisState, err := redisstore.Configure(ctx, &cfg, settings.RedisURL)
+//	…
+//	defer redisState.Close()
+//
 // # Keys
 //
 // Every key starts with the Store's prefix (WithPrefix, default

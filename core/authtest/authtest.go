@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gorilla/sessions"
+
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/memstore"
 )
@@ -53,10 +55,17 @@ func Run(t *testing.T, newServer Server) {
 // across the run (T-OPS-02) then covers only the groups that ran.
 func RunWithStore(t *testing.T, newServer Server, newStore func(t *testing.T) core.Store, groups ...string) {
 	t.Helper()
-	if newServer == nil || newStore == nil {
+	runSuite(t, &suite{newServer: newServer, newStore: newStore}, groups)
+}
+
+// runSuite runs the groups of s (all when groups is empty); see
+// RunWithStore.
+func runSuite(t *testing.T, s *suite, groups []string) {
+	t.Helper()
+	if s.newServer == nil || s.newStore == nil {
 		t.Fatal("authtest: newServer and newStore must not be nil")
 	}
-	s := &suite{newServer: newServer, newStore: newStore, sink: newSuiteSink()}
+	s.sink = newSuiteSink()
 	all := []struct {
 		name string
 		run  func(t *testing.T)
@@ -111,4 +120,7 @@ type suite struct {
 	newServer Server
 	newStore  func(t *testing.T) core.Store
 	sink      *suiteSink // the run's log records, error bodies and secrets
+	// newSessions, when set, replaces the in-memory session stores of
+	// the groups (RunWithSessionStore).
+	newSessions func(t *testing.T) sessions.Store
 }

@@ -64,6 +64,7 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 	cfg.Accounts.SynchronousMail = true
 	for _, o := range opts {
 		o(&cfg)
+		s.replaceSessionStore(t, &cfg)
 	}
 	if cfg.Accounts.Mailer != nil {
 		cfg.Accounts.Mailer = s.sink.mailer(cfg.Accounts.Mailer)
@@ -84,6 +85,7 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 	client := srv.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	client.Transport = s.sink.transport(t.Name(), client.Transport)
+	client.Transport = s.sink.checkOpenAPI(t, srv.URL, auth.Prefix(), client.Transport)
 	return &env{
 		secrets: secrets,
 		auth:    auth,
@@ -110,6 +112,7 @@ func (e *env) twin(t *testing.T) *env {
 	client := srv.Client()
 	client.CheckRedirect = e.client.CheckRedirect
 	client.Transport = e.suite.sink.transport(t.Name(), client.Transport)
+	client.Transport = e.suite.sink.checkOpenAPI(t, srv.URL, auth.Prefix(), client.Transport)
 	tw := *e
 	tw.auth, tw.srv, tw.client, tw.prefix = auth, srv, client, auth.Prefix()
 	return &tw

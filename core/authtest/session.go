@@ -37,7 +37,7 @@ func (e *env) sessionLogin(t *testing.T, username, pw string, header ...string) 
 	if s == nil || cs == nil {
 		t.Fatalf("cookies %v", c)
 	}
-	if !sessionIDRe.MatchString(s.Value) || !s.HttpOnly || !s.Secure || s.SameSite != http.SameSiteLaxMode || s.Path != "/" || s.MaxAge != int(e.auth.Config().Session.AbsoluteTimeout/time.Second) {
+	if !e.suite.sessionCookieValid(s.Value) || !s.HttpOnly || !s.Secure || s.SameSite != http.SameSiteLaxMode || s.Path != "/" || s.MaxAge != int(e.auth.Config().Session.AbsoluteTimeout/time.Second) {
 		t.Errorf("sessionid cookie %+v", s)
 	}
 	return s.Value, cs.Value

@@ -14,6 +14,7 @@
 //	RESTAUTH_TRUSTED_ORIGINS     comma-separated origins for cookie-authenticated writes  the frontend URL's origin
 //	RESTAUTH_THROTTLE            on or off: rate limits     on
 //	RESTAUTH_USERNAME            on or off: off identifies accounts by email alone  on
+//	RESTAUTH_REDIS_URL           redis://…: rate limits and sessions in Redis  unset: in the database
 //
 // RESTAUTH_THROTTLE=off turns every rate limit off (core.ThrottleConfig's
 // Disabled), for a client's test suite that registers and logs in many
@@ -21,6 +22,38 @@
 // allauth's username-less mode (core.Config.EmailOnly): registration and
 // login take an email and no username, and the management commands take
 // --email instead of --username.
+//
+// RESTAUTH_REDIS_URL names a Redis server (redis://[user:password@]host:port/db,
+// rediss://… for TLS, unix://…) that every instance shares. Load only
+// checks its scheme; the starters hand it to redisstore.Configure (module
+// github.com/restauth/restauth/redisstore, so that the root module links
+// no Redis client), which keeps the rate-limit counters there and, in
+// session and all modes, the sessions, under the key prefix "restauth:"
+// or the one its query parameter prefix names (?prefix=shop:, so that
+// applications can share a Redis database). Users and tokens stay in the
+// database, and so does the change feed that tells instances of logouts
+// and revocations: carrying that feed over Redis pub/sub is future work.
+//
+// Social login, read by the social module's FromEnv (not by Load, so
+// that a starter without social login links no OAuth code): a provider
+// is mounted when its client ID is set, socialaccounts/ when any is.
+//
+//	RESTAUTH_GITHUB_CLIENT_ID      GitHub OAuth app (with the secret): github/   unset
+//	RESTAUTH_GITHUB_CLIENT_SECRET  its client secret            unset
+//	RESTAUTH_GITHUB_REDIRECT_URI   its clients' redirect URI    unset
+//	RESTAUTH_GITHUB_URL            a GitHub Enterprise Server (API at /api/v3)  https://github.com
+//	RESTAUTH_GOOGLE_CLIENT_ID      Google OAuth client: google/  unset
+//	RESTAUTH_GOOGLE_CLIENT_SECRET  its secret, for the code flow unset
+//	RESTAUTH_GOOGLE_REDIRECT_URI   its clients' redirect URI    unset
+//	RESTAUTH_OIDC_ISSUER           OpenID Connect issuer (with the client ID): oidc/  unset
+//	RESTAUTH_OIDC_CLIENT_ID        client ID at the issuer      unset
+//	RESTAUTH_OIDC_CLIENT_SECRET    its secret, for the code flow unset
+//	RESTAUTH_OIDC_REDIRECT_URI     its clients' redirect URI    unset
+//	RESTAUTH_SOCIAL_EMAIL_LINKING  on or off: log an identity in to the account with its verified address  off
+//
+// A redirect URI is the one the clients use in their authorization
+// requests, sent again at the code exchange (dj-rest-auth's
+// callback_url).
 //
 // Optional SMTP details, read only when RESTAUTH_SMTP_ADDR is set:
 //
@@ -64,6 +97,26 @@ const (
 	VarSMTPPassword      = "RESTAUTH_SMTP_PASSWORD"
 	VarThrottle          = "RESTAUTH_THROTTLE"
 	VarUsername          = "RESTAUTH_USERNAME"
+	VarRedisURL          = "RESTAUTH_REDIS_URL"
+)
+
+// Variables of social login. Load does not read them: the social module
+// (social.FromEnv) does, so that a starter without social login does
+// not link OAuth. They are listed here, with the rest of the contract,
+// for help texts.
+const (
+	VarGitHubClientID     = "RESTAUTH_GITHUB_CLIENT_ID"
+	VarGitHubClientSecret = "RESTAUTH_GITHUB_CLIENT_SECRET"
+	VarGitHubRedirectURI  = "RESTAUTH_GITHUB_REDIRECT_URI"
+	VarGitHubURL          = "RESTAUTH_GITHUB_URL"
+	VarGoogleClientID     = "RESTAUTH_GOOGLE_CLIENT_ID"
+	VarGoogleClientSecret = "RESTAUTH_GOOGLE_CLIENT_SECRET"
+	VarGoogleRedirectURI  = "RESTAUTH_GOOGLE_REDIRECT_URI"
+	VarOIDCIssuer         = "RESTAUTH_OIDC_ISSUER"
+	VarOIDCClientID       = "RESTAUTH_OIDC_CLIENT_ID"
+	VarOIDCClientSecret   = "RESTAUTH_OIDC_CLIENT_SECRET"
+	VarOIDCRedirectURI    = "RESTAUTH_OIDC_REDIRECT_URI"
+	VarSocialEmailLinking = "RESTAUTH_SOCIAL_EMAIL_LINKING"
 )
 
 // Defaults of the contract.
@@ -102,6 +155,9 @@ type Settings struct {
 	DisableThrottle bool
 	// EmailOnly is RESTAUTH_USERNAME=off.
 	EmailOnly bool
+	// RedisURL is RESTAUTH_REDIS_URL ("" when unset), for
+	// redisstore.Configure.
+	RedisURL string
 }
 
 // Variable describes one variable of the contract, for help texts.
@@ -131,6 +187,19 @@ func Variables() []Variable {
 		{VarTrustedOrigins, "comma-separated origins allowed to write with cookie authentication", "the frontend URL's origin"},
 		{VarThrottle, "on or off: off turns every rate limit off (testing a client; never in production)", "on"},
 		{VarUsername, "on or off: off identifies accounts by email alone (allauth's username-less mode)", "on"},
+		{VarRedisURL, "redis://[user:password@]host:port/db (rediss:// for TLS): rate limits and sessions in Redis, shared by every instance", "unset: in the database"},
+		{VarGitHubClientID, "GitHub OAuth app's client ID, with " + VarGitHubClientSecret + ": mounts github/ (social login)", "unset"},
+		{VarGitHubClientSecret, "GitHub OAuth app's client secret", "unset"},
+		{VarGitHubRedirectURI, "redirect URI GitHub's clients use, sent at the code exchange", "unset"},
+		{VarGitHubURL, "a GitHub Enterprise Server's URL (its API at /api/v3)", "https://github.com"},
+		{VarGoogleClientID, "Google OAuth client ID: mounts google/ (social login)", "unset"},
+		{VarGoogleClientSecret, "Google OAuth client secret, for the code flow", "unset"},
+		{VarGoogleRedirectURI, "redirect URI Google's clients use, sent at the code exchange", "unset"},
+		{VarOIDCIssuer, "OpenID Connect issuer URL, with " + VarOIDCClientID + ": mounts oidc/ (social login)", "unset"},
+		{VarOIDCClientID, "client ID at that issuer", "unset"},
+		{VarOIDCClientSecret, "client secret at that issuer, for the code flow", "unset"},
+		{VarOIDCRedirectURI, "redirect URI its clients use, sent at the code exchange", "unset"},
+		{VarSocialEmailLinking, "on or off: on logs a provider identity in to the account with the same address when both sides verified it", "off"},
 	}
 }
 
@@ -158,6 +227,9 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 		errs = append(errs, err)
 	}
 	if s.EmailOnly, err = offSwitch(getenv, VarUsername); err != nil {
+		errs = append(errs, err)
+	}
+	if s.RedisURL, err = redisURL(getenv); err != nil {
 		errs = append(errs, err)
 	}
 	if s.SMTPAddr != "" {
@@ -374,4 +446,19 @@ func usesSession(cfg *core.Config) bool {
 		}
 	}
 	return false
+}
+
+// redisURL reads RESTAUTH_REDIS_URL and checks its scheme; the error never
+// shows the value, which may hold a password.
+func redisURL(getenv func(string) string) (string, error) {
+	v := strings.TrimSpace(getenv(VarRedisURL))
+	if v == "" {
+		return "", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") ||
+		(u.Scheme != "unix" && u.Host == "") {
+		return "", fmt.Errorf("%s: want redis://[user:password@]host:port/db, rediss://… or unix://…", VarRedisURL)
+	}
+	return v, nil
 }

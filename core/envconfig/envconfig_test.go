@@ -307,7 +307,10 @@ func TestVariablesDocumented(t *testing.T) {
 		}
 	}
 	all := []string{VarAddr, VarDatabaseURL, VarSecretKey, VarMode, VarEmailVerification, VarSMTPAddr, VarFrontendURL,
-		VarInsecureCookies, VarTrustedOrigins, VarSMTPFrom, VarSMTPSecurity, VarSMTPUser, VarSMTPPassword, VarThrottle, VarUsername}
+		VarInsecureCookies, VarTrustedOrigins, VarSMTPFrom, VarSMTPSecurity, VarSMTPUser, VarSMTPPassword, VarThrottle, VarUsername,
+		VarGitHubClientID, VarGitHubClientSecret, VarGitHubRedirectURI, VarGitHubURL, VarGoogleClientID, VarGoogleClientSecret,
+		VarGoogleRedirectURI, VarOIDCIssuer, VarOIDCClientID, VarOIDCClientSecret, VarOIDCRedirectURI, VarSocialEmailLinking,
+		VarRedisURL}
 	if len(listed) != len(all) {
 		t.Errorf("Variables lists %d, the contract has %d", len(listed), len(all))
 	}

@@ -22,6 +22,8 @@ import (
 	"github.com/restauth/restauth/core/envconfig"
 	"github.com/restauth/restauth/core/httpserver"
 	"github.com/restauth/restauth/core/manage"
+	"github.com/restauth/restauth/redisstore"
+	"github.com/restauth/restauth/social"
 	"github.com/restauth/restauth/sqlstore"
 	"github.com/restauth/restauth/sqlstore/mysql"
 	"github.com/restauth/restauth/sqlstore/postgres"
@@ -57,6 +59,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	if err := settings.Apply(&cfg); err != nil {
 		return err
 	}
+	// Social login for the providers the environment configures
+	// (RESTAUTH_GITHUB_…, RESTAUTH_GOOGLE_…, RESTAUTH_OIDC_…); none: no
+	// social endpoints.
+	if sl, err := social.FromEnv(getenv, nil); err != nil {
+		return err
+	} else if sl != nil {
+		cfg.Extensions = append(cfg.Extensions, sl)
+	}
 	applyMobile(&cfg, settings.Mode)
 	if len(args) > 0 {
 		auth, err := core.New(cfg)
@@ -65,6 +75,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 		}
 		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
 	}
+
+	// RESTAUTH_REDIS_URL moves the rate limits to Redis (redisstore), shared
+	// by every instance; unset, each instance counts in memory.
+	redisState, err := redisstore.Configure(ctx, &cfg, settings.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer redisState.Close()
 
 	// With the default RESTAUTH_FRONTEND_URL the mails link to this server,
 	// which then serves the two pages they open (linkpages): a phone opens

@@ -23,6 +23,8 @@ import (
 	"github.com/restauth/restauth/core/envconfig"
 	"github.com/restauth/restauth/core/httpserver"
 	"github.com/restauth/restauth/core/manage"
+	"github.com/restauth/restauth/redisstore"
+	"github.com/restauth/restauth/social"
 	"github.com/restauth/restauth/sqlstore"
 	"github.com/restauth/restauth/sqlstore/mysql"
 	"github.com/restauth/restauth/sqlstore/postgres"
@@ -60,6 +62,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	if err := settings.Apply(&cfg); err != nil {
 		return err
 	}
+	// Social login for the providers the environment configures
+	// (RESTAUTH_GITHUB_…, RESTAUTH_GOOGLE_…, RESTAUTH_OIDC_…); none: no
+	// social endpoints.
+	if sl, err := social.FromEnv(getenv, nil); err != nil {
+		return err
+	} else if sl != nil {
+		cfg.Extensions = append(cfg.Extensions, sl)
+	}
 	// Mail links open this site's pages (pages.go), in dj-rest-auth's
 	// link shapes.
 	cfg.Accounts.VerifyEmailURL = settings.FrontendURL + verifyEmailLink
@@ -71,6 +81,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 		}
 		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
 	}
+
+	// RESTAUTH_REDIS_URL moves sessions and rate limits to Redis (redisstore).
+	redisState, err := redisstore.Configure(ctx, &cfg, settings.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer redisState.Close()
 
 	router, auth, err := newRouter(cfg, logger)
 	if err != nil {
