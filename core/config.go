@@ -114,6 +114,11 @@ type Config struct {
 	// See RegistrationFields.
 	RegistrationFields RegistrationFields
 
+	// Extensions mount further endpoints under Prefix, served with
+	// restauth's request cycle and listed by Routes (social login is one).
+	// See Extension. Default none.
+	Extensions []Extension
+
 	// OnEvent receives an Event after each login, logout, registration,
 	// email verification, password change or reset, refresh-token reuse
 	// and throttled request, off the request path (see EventFunc). The
@@ -188,9 +193,15 @@ type Config struct {
 	// enforced here. Authentication reads a login, a token or a user from
 	// the store at most once per RevocationStaleness per instance and
 	// serves it from memory until then: a busy client costs no store read
-	// per request. Changes made through this instance are enforced on its
-	// very next request whatever the bound. SimpleJWT, for comparison,
-	// leaves a logged-out access token valid for its whole lifetime.
+	// per request. With a store that has a change feed (ChangeFeed:
+	// sqlstore, memstore), each instance reads the feed every
+	// RevocationStaleness/4 and serves a login from memory until a change
+	// drops it (at most 10 minutes), falling back to the bound while the
+	// feed cannot be read; a program writing the tables itself must then
+	// add the feed's rows (docs/design.md §10). Changes made through this
+	// instance are enforced on its very next request whatever the bound.
+	// SimpleJWT, for comparison, leaves a logged-out access token valid
+	// for its whole lifetime.
 	// Default 1s (DefaultRevocationStaleness). ReadEveryRequest (any
 	// negative value) reads the store on every request; the zero value
 	// means the default, as for every field.
@@ -252,6 +263,7 @@ func (c Config) withDefaults() (Config, error) {
 	} else {
 		c.Methods = append([]Method(nil), c.Methods...)
 	}
+	c.Extensions = append([]Extension(nil), c.Extensions...)
 	if c.CookieSameSite == 0 {
 		c.CookieSameSite = http.SameSiteLaxMode
 	}

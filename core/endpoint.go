@@ -29,6 +29,9 @@ type request struct {
 	// staleCredentials is true when credentials were sent but rejected on an
 	// accessOptional endpoint.
 	staleCredentials bool
+	// provider is the identity provider of a login by an extension
+	// (Call.Login), reported with the login event; "" for login/.
+	provider string
 }
 
 // endpoint is one dj-rest-auth view: allowed methods, authentication, and
@@ -45,6 +48,27 @@ type endpoint struct {
 	// rotateCSRF issues a new csrftoken cookie on every answer (login),
 	// not only when the request lacks one.
 	rotateCSRF bool
+	// static marks an answer that depends on the configuration only
+	// (openapi.json): no csrftoken cookie, no store.
+	static bool
+	// ops describes each method of methods for the OpenAPI document
+	// (HEAD and OPTIONS may be left out).
+	ops map[string]Operation
+}
+
+// describedEndpoint creates one of core's endpoints, serving the methods
+// that ops describes, so that what is served and what the OpenAPI
+// document describes come from one table.
+func describedEndpoint(a *Auth, name string, acc access, handle func(*request) error, ops map[string]Operation) *endpoint {
+	var methods []string
+	for _, m := range operationMethods {
+		if _, ok := ops[m]; ok {
+			methods = append(methods, m)
+		}
+	}
+	e := newEndpoint(a, name, acc, handle, methods...)
+	e.ops = ops
+	return e
 }
 
 func newEndpoint(a *Auth, name string, acc access, handle func(*request) error, methods ...string) *endpoint {
@@ -96,7 +120,7 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.WriteError(w, r, NewDetailError(http.StatusMethodNotAllowed, a.msgs.Format(MsgMethodNotAllowed, "method", r.Method)))
 		return
 	}
-	if a.usesCSRFCookie() {
+	if a.usesCSRFCookie() && !e.static {
 		a.ensureCSRFCookie(w, r, e.rotateCSRF)
 	}
 	req := &request{w: w, r: r}

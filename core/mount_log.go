@@ -14,6 +14,7 @@ func endpointPaths() []string {
 		"token/verify/", "token/refresh/",
 		"registration/", "registration/verify-email/", "registration/resend-email/",
 		"password/reset/", "password/reset/confirm/",
+		openAPIPath,
 	}
 }
 
@@ -28,6 +29,8 @@ type unmounted struct {
 func (a *Auth) whyUnmounted(path string) unmounted {
 	ac := a.cfg.Accounts
 	switch {
+	case path == openAPIPath:
+		return unmounted{"the OpenAPI document is disabled", "Config.DisableOpenAPI=false"}
 	case strings.HasPrefix(path, "token/"):
 		return unmounted{"JWT authentication is not configured", "add core.MethodJWT to Config.Methods (RESTAUTH_MODE=jwt or all)"}
 	case strings.HasPrefix(path, "registration/") && ac.DisableRegistration:
@@ -64,7 +67,7 @@ func (a *Auth) logMounts() {
 		}
 		why := a.whyUnmounted(p)
 		level := slog.LevelWarn
-		if strings.HasPrefix(p, "token/") || strings.HasPrefix(p, "registration/") && a.cfg.Accounts.DisableRegistration {
+		if p == openAPIPath || strings.HasPrefix(p, "token/") || strings.HasPrefix(p, "registration/") && a.cfg.Accounts.DisableRegistration {
 			level = slog.LevelInfo
 		}
 		a.cfg.Logger.LogAttrs(ctx, level, "restauth: endpoint not mounted",

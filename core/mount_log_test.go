@@ -70,7 +70,7 @@ func TestMountLogMinimalWiring(t *testing.T) {
 			warned[r["endpoint"].(string)] = r
 		}
 	}
-	if len(info) != 1 || info[0]["endpoints"] != "login/ logout/ user/ password/change/" || info[0]["prefix"] != "/api/auth/" {
+	if len(info) != 1 || info[0]["endpoints"] != "login/ logout/ user/ password/change/ openapi.json/" || info[0]["prefix"] != "/api/auth/" {
 		t.Fatalf("mounted record: %v", info)
 	}
 	want := map[string]string{ // endpoint → a word of the setting that mounts it
@@ -130,8 +130,8 @@ func TestMountLogFullWiring(t *testing.T) {
 	for _, r := range a.Routes() {
 		paths = append(paths, r.Path)
 	}
-	if len(paths) != 11 {
-		t.Errorf("Routes: %v, want the 11 endpoints", paths)
+	if len(paths) != 12 {
+		t.Errorf("Routes: %v, want the 12 endpoints", paths)
 	}
 	n := 0
 	for _, r := range recs {

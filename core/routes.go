@@ -1,6 +1,7 @@
 package core
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 )
@@ -11,50 +12,60 @@ import (
 // all methods, with and without the trailing slash. Methods lists the
 // methods it serves, as in its Allow header (HEAD where GET is served, and
 // OPTIONS), for routers that register per method and send the others to
-// Handler through a fallback.
+// Handler through a fallback. Operations describes each method for the
+// OpenAPI document (see Auth.OpenAPI); HEAD and OPTIONS may be left out,
+// the document derives them from GET and from DRF's OPTIONS answer.
 type Route struct {
-	Path    string
-	Handler http.Handler
-	Methods []string
+	Path       string
+	Handler    http.Handler
+	Methods    []string
+	Operations map[string]Operation
 }
 
-// buildRoutes creates the endpoints of the configured modes.
+// buildRoutes creates the endpoints of the configured modes. Each
+// endpoint's methods are those its description (openapi_ops.go) lists,
+// so the OpenAPI document describes exactly what is mounted.
 func (a *Auth) buildRoutes() {
-	logoutMethods := []string{http.MethodPost}
-	if a.cfg.LogoutOnGet {
-		logoutMethods = []string{http.MethodGet, http.MethodPost}
-	}
 	a.endpoint = map[string]*endpoint{
-		"login/":           newEndpoint(a, "Login", accessNone, a.serveLogin, http.MethodPost),
-		"logout/":          newEndpoint(a, "Logout", accessOptional, a.serveLogout, logoutMethods...),
-		"user/":            newEndpoint(a, "User Details", accessRequired, a.serveUser, http.MethodGet, http.MethodPut, http.MethodPatch),
-		"password/change/": newEndpoint(a, "Password Change", accessRequired, a.servePasswordChange, http.MethodPost),
+		"login/":           describedEndpoint(a, "Login", accessNone, a.serveLogin, a.loginOps()),
+		"logout/":          describedEndpoint(a, "Logout", accessOptional, a.serveLogout, a.logoutOps()),
+		"user/":            describedEndpoint(a, "User Details", accessRequired, a.serveUser, a.userOps()),
+		"password/change/": describedEndpoint(a, "Password Change", accessRequired, a.servePasswordChange, a.passwordChangeOps()),
 	}
 	paths := []string{"login/", "logout/", "user/", "password/change/"}
 	if a.jwt != nil {
-		a.endpoint["token/verify/"] = newEndpoint(a, "Token Verify", accessNone, a.serveTokenVerify, http.MethodPost)
-		a.endpoint["token/refresh/"] = newEndpoint(a, "Token Refresh", accessNone, a.serveTokenRefresh, http.MethodPost)
+		a.endpoint["token/verify/"] = describedEndpoint(a, "Token Verify", accessNone, a.serveTokenVerify, a.tokenVerifyOps())
+		a.endpoint["token/refresh/"] = describedEndpoint(a, "Token Refresh", accessNone, a.serveTokenRefresh, a.tokenRefreshOps())
 		paths = append(paths, "token/verify/", "token/refresh/")
 	}
 	if a.registrationEnabled() {
-		a.endpoint["registration/"] = newEndpoint(a, "Register", accessNone, a.serveRegistration, http.MethodPost)
+		a.endpoint["registration/"] = describedEndpoint(a, "Register", accessNone, a.serveRegistration, a.registrationOps())
 		a.endpoint["login/"].rotateCSRF = true
 		paths = append(paths, "registration/")
 		a.endpoint["registration/"].rotateCSRF = true
 	}
 	if a.cfg.Accounts.Mailer != nil && a.accounts != nil {
 		if a.registrationEnabled() {
-			a.endpoint["registration/verify-email/"] = newEndpoint(a, "Verify Email", accessNone, a.serveVerifyEmail, http.MethodPost)
-			a.endpoint["registration/resend-email/"] = newEndpoint(a, "Resend Email Verification", accessNone, a.serveResendEmail, http.MethodPost)
+			a.endpoint["registration/verify-email/"] = describedEndpoint(a, "Verify Email", accessNone, a.serveVerifyEmail, a.verifyEmailOps())
+			a.endpoint["registration/resend-email/"] = describedEndpoint(a, "Resend Email Verification", accessNone, a.serveResendEmail, a.resendEmailOps())
 			paths = append(paths, "registration/verify-email/", "registration/resend-email/")
 		}
-		a.endpoint["password/reset/"] = newEndpoint(a, "Password Reset", accessNone, a.servePasswordReset, http.MethodPost)
-		a.endpoint["password/reset/confirm/"] = newEndpoint(a, "Password Reset Confirm", accessNone, a.servePasswordResetConfirm, http.MethodPost)
+		a.endpoint["password/reset/"] = describedEndpoint(a, "Password Reset", accessNone, a.servePasswordReset, a.passwordResetOps())
+		a.endpoint["password/reset/confirm/"] = describedEndpoint(a, "Password Reset Confirm", accessNone, a.servePasswordResetConfirm, a.passwordResetConfirmOps())
 		paths = append(paths, "password/reset/", "password/reset/confirm/")
+	}
+	if !a.cfg.DisableOpenAPI {
+		// Served with and without the trailing slash like every route;
+		// the document names it without.
+		doc := &openAPIEndpoint{auth: a}
+		a.endpoint[openAPIPath] = describedEndpoint(a, "OpenAPI", accessNone, doc.serve, openAPIOps())
+		a.endpoint[openAPIPath].static = true
+		paths = append(paths, openAPIPath)
 	}
 	a.endpoint["login/"].rotateCSRF = true
 	for _, p := range paths {
-		a.routes = append(a.routes, Route{Path: p, Handler: a.endpoint[p], Methods: strings.Split(a.endpoint[p].allow, ", ")})
+		e := a.endpoint[p]
+		a.routes = append(a.routes, Route{Path: p, Handler: e, Methods: strings.Split(e.allow, ", "), Operations: e.ops})
 	}
 }
 
@@ -63,6 +74,7 @@ func (a *Auth) Routes() []Route {
 	rs := append([]Route(nil), a.routes...)
 	for i := range rs {
 		rs[i].Methods = append([]string(nil), rs[i].Methods...)
+		rs[i].Operations = maps.Clone(rs[i].Operations)
 	}
 	return rs
 }
@@ -87,6 +99,12 @@ func (a *Auth) Handler() http.Handler {
 		if e, ok := a.endpoint[rel]; ok {
 			e.ServeHTTP(w, r)
 			return
+		}
+		for _, p := range a.patterns {
+			if matchSegments(p.segments, rel) {
+				p.e.ServeHTTP(w, r)
+				return
+			}
 		}
 		a.NotFound(w, r)
 	})

@@ -29,6 +29,7 @@ var wantAllow = map[string]string{
 	"registration/resend-email/": "POST, OPTIONS",
 	"password/reset/":            "POST, OPTIONS",
 	"password/reset/confirm/":    "POST, OPTIONS",
+	"openapi.json/":              "GET, HEAD, OPTIONS",
 }
 
 // anyMethods are the methods Gin's Any registers.

@@ -24,4 +24,10 @@
 // Every request goes through a real HTTP server (httptest.NewServer); each
 // top-level group of cases gets a fresh store and server. Hashing uses
 // cheap argon2 parameters, so the suite runs in seconds.
+//
+// Every exchange is also held to the OpenAPI document the server under
+// test serves at <prefix>openapi.json (package openapicheck): the path,
+// method, status, body, required headers and cookies of each answer must
+// be ones the document describes, and a request it calls invalid must be
+// refused with a 4xx.
 package authtest

@@ -24,6 +24,7 @@ type suiteSink struct {
 	secrets *secretList
 	mu      sync.Mutex
 	buf     bytes.Buffer // lines "[test name] record"
+	apis    openAPIDocs  // the servers' OpenAPI documents (openapi.go)
 }
 
 // newSuiteSink returns an empty sink for one run.

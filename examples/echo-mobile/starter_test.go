@@ -41,6 +41,7 @@ func starterFlow(t *testing.T, dbURL, mode string) {
 		t.Error("createuser accepted a duplicate username")
 	}
 	p := newPhone(t, srv.URL)
+	startertest.CheckOpenAPI(t, srv.URL, "/api/auth/", mode)
 
 	switch mode {
 	case "token":
