@@ -29,6 +29,13 @@ type NewUser struct {
 	// length cap), like Django's createsuperuser --noinput: for operators
 	// and imports, never for self-service endpoints.
 	SkipPasswordValidation bool
+	// GenerateUsername gives the account a generated unique username, as
+	// allauth does for accounts made without one (social sign-ups,
+	// email-only accounts): Username, when set, is only a suggestion
+	// (a provider's login name), cleaned to username characters; else
+	// the email's local part is used, else "user"; random digits are
+	// appended on a collision.
+	GenerateUsername bool
 }
 
 // CreateUser validates nu like registration does (username rules, email
@@ -49,7 +56,10 @@ func (a *Auth) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 	// With Config.EmailOnly the username is optional (generated when
 	// empty) and the email required.
 	emailOnly := a.cfg.EmailOnly
-	if name, ok := f.String(StringField{Name: "username", Required: !emailOnly, MaxLength: MaxUsernameLength}); ok {
+	if nu.GenerateUsername {
+		delete(body, "username")
+	}
+	if name, ok := f.String(StringField{Name: "username", Required: !emailOnly && !nu.GenerateUsername, MaxLength: MaxUsernameLength}); ok {
 		u.Username = NormalizeUsername(name)
 		if !usernameRe.MatchString(u.Username) {
 			f.AddError("username", a.msgs.Text(MsgInvalidUsername))
@@ -80,6 +90,16 @@ func (a *Auth) CreateUser(ctx context.Context, nu NewUser) (*User, error) {
 			return nil, err
 		}
 		u.PasswordHash = hash
+	}
+	if nu.GenerateUsername {
+		hint := nu.Username
+		if hint == "" {
+			hint = u.Email
+		}
+		if err := a.newUserGenerated(ctx, u, usernameBase(hint), f); err != nil {
+			return nil, err
+		}
+		return u, nil
 	}
 	if err := a.storeNewUser(ctx, u, f); err != nil {
 		return nil, err

@@ -33,6 +33,15 @@ const (
 	// EventThrottled is a request refused or a mail dropped by a rate
 	// limit. Outcome is "failure"; Reason names the limit.
 	EventThrottled EventType = "throttled"
+	// EventSocialConnect is a provider identity linked to a user (social
+	// login's <provider>/connect/, or a sign-up through a provider);
+	// Provider names the provider. A refused link is a "failure" with a
+	// Reason ("taken": the identity belongs to another user).
+	EventSocialConnect EventType = "social_connect"
+	// EventSocialDisconnect is a provider identity unlinked
+	// (socialaccounts/<id>/disconnect/); a refusal to remove the last way
+	// to log in is a "failure" with Reason "last_login_method".
+	EventSocialDisconnect EventType = "social_disconnect"
 )
 
 // Outcomes of events.
@@ -61,6 +70,9 @@ type Event struct {
 	// Reason details a failure ("credentials", "inactive", a limit's
 	// scope); "" for successes.
 	Reason string
+	// Provider is the external identity provider involved ("github",
+	// "google"): for social logins, connects and disconnects; "" otherwise.
+	Provider string
 	// Time is when the event happened (Config.Now).
 	Time time.Time
 }

@@ -31,6 +31,9 @@ func (a *Auth) logEvent(ctx context.Context, level slog.Level, msg string, e Eve
 	if e.UserID != 0 {
 		attrs = append(attrs, slog.Int64("user_id", e.UserID))
 	}
+	if e.Provider != "" {
+		attrs = append(attrs, slog.String("provider", e.Provider))
+	}
 	if r, ok := ctx.Value(eventRequestKey{}).(*http.Request); ok {
 		e.IP = a.ClientIP(r)
 		attrs = append(attrs, slog.String("ip", e.IP.String()))

@@ -239,7 +239,7 @@ func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (e
 			return err
 		}
 	}
-	a.logLoginSucceeded(ctx, user)
+	a.logLoginSucceeded(ctx, user, req.provider)
 	a.issueDeviceCookie(req.w, user)
 	switch {
 	case a.jwt != nil:
@@ -292,9 +292,10 @@ func (a *Auth) logLogin(ctx context.Context, level slog.Level, msg string, userI
 }
 
 // logLoginSucceeded reports a successful login of user with the first
-// method that issued a credential.
-func (a *Auth) logLoginSucceeded(ctx context.Context, user *User) {
-	a.logEvent(ctx, slog.LevelInfo, "restauth: login succeeded", Event{Type: EventLogin, Outcome: OutcomeSuccess, User: user, Method: a.cfg.Methods[0]})
+// method that issued a credential; provider is the identity provider of
+// a social login, "" for a password.
+func (a *Auth) logLoginSucceeded(ctx context.Context, user *User, provider string) {
+	a.logEvent(ctx, slog.LevelInfo, "restauth: login succeeded", Event{Type: EventLogin, Outcome: OutcomeSuccess, User: user, Method: a.cfg.Methods[0], Provider: provider})
 }
 
 // isBadCredentials reports the generic login failure, the one that counts

@@ -25,7 +25,12 @@ const maxGeneratedBase = 30
 // in this mode. It returns the store's error otherwise (ErrEmailTaken
 // among them).
 func (a *Auth) createEmailOnlyUser(ctx context.Context, u *User) error {
-	base := usernameBase(u.Email)
+	return a.createGenerated(ctx, u, usernameBase(u.Email))
+}
+
+// createGenerated stores u under base, or base with random digits
+// appended after a collision.
+func (a *Auth) createGenerated(ctx context.Context, u *User, base string) error {
 	for i := range generatedUsernameTries {
 		u.Username = base
 		if i > 0 {
@@ -76,4 +81,19 @@ func randomDigits(n int) string {
 		b.WriteByte(byte('0' + d.Int64()))
 	}
 	return b.String()
+}
+
+// newUserGenerated stores u under a username generated from base
+// (NewUser.GenerateUsername), answering a taken email as storeNewUser
+// does.
+func (a *Auth) newUserGenerated(ctx context.Context, u *User, base string, f *Form) error {
+	err := a.createGenerated(ctx, u, base)
+	switch {
+	case errors.Is(err, ErrEmailTaken):
+		f.AddError("email", a.msgs.Text(MsgEmailTaken))
+		return f.Err()
+	case err != nil:
+		return storeErr(err)
+	}
+	return nil
 }

@@ -57,6 +57,8 @@ func (a *Auth) Core() *core.Auth { return a.core }
 // Mount registers the endpoints on g under the configured prefix, relative
 // to g: each route for every method Echo's Any covers, once with and once
 // without its trailing slash, so both forms are served without a redirect.
+// A {name} placeholder of an extension's path (core.Extension) is
+// registered as Echo's :name.
 // The core handler answers 405 with Allow for methods an endpoint does not
 // support. Unmatched paths under the prefix get a RouteNotFound handler
 // answering 404 {"detail":"Not found."}; routes the application registers
@@ -65,7 +67,7 @@ func (a *Auth) Mount(g Router) {
 	prefix := a.core.Prefix()
 	for _, rt := range a.core.Routes() {
 		h := echo.WrapHandler(rt.Handler)
-		path := prefix + rt.Path
+		path := prefix + rt.PathWith(func(name string) string { return ":" + name })
 		g.Any(path, h)
 		g.Any(strings.TrimSuffix(path, "/"), h)
 	}

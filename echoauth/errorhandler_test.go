@@ -60,6 +60,8 @@ func newHookFixture(t *testing.T, methods ...core.Method) *hookFixture {
 	f.cfg.Store = f.store // each server below builds its own core service over it
 	f.cfg.Methods = methods
 	f.cfg.Logger = slog.New(slog.DiscardHandler) // the panic's stack
+	// The store changes behind the services' backs: read it every time.
+	f.cfg.RevocationStaleness = core.ReadEveryRequest
 	if slices.Contains(methods, core.MethodSession) {
 		f.cfg.Session.Store = memstore.NewSessionStore()
 		f.cfg.SecretKey = []byte("0f9e8d7c6b5a49382716051f2e3d4c5b6a79881726354453")

@@ -62,6 +62,8 @@ const fallbackParam = "restauth_path"
 // its Allow header: e.g. POST and OPTIONS for login/; GET, PUT, PATCH,
 // HEAD and OPTIONS for user/), once with and once without its trailing
 // slash, so neither form is redirected by Gin's RedirectTrailingSlash.
+// A {name} placeholder of an extension's path (core.Extension) is
+// registered as Gin's :name.
 //
 // Three fallback routes, for every method Gin's Any covers, take the rest
 // under the prefix: the prefix itself, prefix+":restauth_path" and
@@ -84,9 +86,13 @@ func (a *Auth) Mount(r gin.IRouter) {
 	routes := a.core.Routes()
 	fb := &fallback{core: a.core, endpoints: make(map[string]http.Handler, len(routes))}
 	for _, rt := range routes {
-		fb.endpoints[rt.Path] = rt.Handler
+		if strings.Contains(rt.Path, "{") {
+			fb.patterns = append(fb.patterns, rt)
+		} else {
+			fb.endpoints[rt.Path] = rt.Handler
+		}
 		h := endpoint{rt.Handler}.serve
-		path := prefix + rt.Path
+		path := prefix + rt.PathWith(func(name string) string { return ":" + name })
 		r.Match(rt.Methods, path, h)
 		r.Match(rt.Methods, strings.TrimSuffix(path, "/"), h)
 	}
@@ -105,8 +111,11 @@ func (e endpoint) serve(c *gin.Context) { e.h.ServeHTTP(c.Writer, c.Request) }
 // 404 for any other path under the prefix.
 type fallback struct {
 	core *core.Auth
-	// endpoints maps core's relative paths ("login/") to their handlers.
+	// endpoints maps core's relative paths ("login/") to their handlers;
+	// patterns are the routes whose paths have {name} placeholders (an
+	// extension's "socialaccounts/{id}/disconnect/").
 	endpoints map[string]http.Handler
+	patterns  []core.Route
 }
 
 func (f *fallback) serve(c *gin.Context) {
@@ -119,6 +128,12 @@ func (f *fallback) serve(c *gin.Context) {
 	if h, ok := f.endpoints[rel]; ok {
 		h.ServeHTTP(c.Writer, c.Request) // 405 with the endpoint's Allow
 		return
+	}
+	for _, rt := range f.patterns {
+		if rt.Match(rel) {
+			rt.Handler.ServeHTTP(c.Writer, c.Request)
+			return
+		}
 	}
 	f.core.NotFound(c.Writer, c.Request)
 }

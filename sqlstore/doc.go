@@ -24,8 +24,8 @@
 // program links neither modernc.org/sqlite nor go-sql-driver/mysql.
 //
 // Every Store implements core.Store, core.RefreshStore,
-// core.LoginTokenStore and core.StaffStore and passes the conformance
-// suite in core/storetest on all three databases.
+// core.LoginTokenStore, core.StaffStore and core.SocialAccountStore and
+// passes the conformance suite in core/storetest on all three databases.
 //
 // # Schema
 //
@@ -58,6 +58,15 @@
 //
 // 0005_staff.sql adds Django's is_staff and is_superuser to restauth_user
 // (NOT NULL, false for existing users; core.StaffStore changes them).
+//
+// 0006_social.sql adds the links between users and identities at external
+// providers (core.SocialAccountStore, for the social module):
+//
+//   - restauth_social_account: id, user_id (→ restauth_user, ON DELETE
+//     CASCADE, indexed), provider (at most 200 characters), uid (at most
+//     191), UNIQUE (provider, uid), extra_data (the provider's JSON object
+//     as text, at most 65535 bytes), last_login (NULL: never),
+//     date_joined.
 //
 // The *_key columns hold core.CanonicalUsername and core.CanonicalEmail
 // and, like the digest, the refresh IDs and the session IDs, compare
@@ -109,6 +118,22 @@
 //
 // A token login (core.LoginTokenStore) writes last_login and the token in
 // one transaction: one commit, hence one disk sync on SQLite, per login.
+//
+// # Change feed
+//
+// Every write that revokes or alters a login (a password or activity
+// change, a profile update, a deleted token, a revoked login, …) adds a
+// row to restauth_changes in the same transaction: on PostgreSQL in the
+// same statement (a data-modifying WITH), on SQLite and MySQL as the last
+// statement of a transaction. Store implements core.ChangeFeed over it,
+// and core.ChangeNotifier: on PostgreSQL a trigger notifies the channel
+// restauth_changes at commit, and a Store listens on one connection of
+// its pool from the first WaitChange until Close (drivers offer this
+// through the optional Notifier capability). core reads the feed so
+// that every instance enforces a change made elsewhere within
+// Config.RevocationStaleness without reading the store per request (see
+// docs/design.md, "Revocation bound and change feed"). Programs that
+// write the tables themselves must add the same rows.
 //
 // # Errors
 //

@@ -160,6 +160,7 @@ func ExampleMigrations() {
 	// 0004_throttle.sql
 	// 0005_staff.sql
 	// 0006_social.sql
+	// 0007_changes.sql
 }
 
 // Server-side sessions in the application's database: several instances

@@ -12,19 +12,32 @@ import (
 // row per case whose first cell is the ID.
 const threatModel = "../../docs/threat-model.md"
 
+// externalGroups are the groups of the threat model whose cases run in
+// another module's suite, with the test there that checks the document
+// lists exactly its cases: social login is a module of its own, and its
+// suite runs through the adapters and databases of the integration
+// module.
+var externalGroups = map[string]string{
+	"T-SOC": "social's TestHostileIDs (social/socialtest)",
+}
+
 // The suite's catalogue and the threat model list the same cases, each
 // once, in the same order: a case added to one must be added to the other.
+// The cases of externalGroups are left to their own module's check.
 func TestHostileIDs(t *testing.T) {
 	f, err := os.Open(threatModel)
 	if err != nil {
 		t.Fatalf("the threat model: %v", err)
 	}
 	defer f.Close()
-	row := regexp.MustCompile(`^\| (T-[A-Z]+-\d\d) \|`)
+	row := regexp.MustCompile(`^\| ((T-[A-Z]+)-\d\d) \|`)
 	var documented []string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		if m := row.FindStringSubmatch(sc.Text()); m != nil {
+			if _, ok := externalGroups[m[2]]; ok {
+				continue
+			}
 			documented = append(documented, m[1])
 		}
 	}

@@ -92,8 +92,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	}
 	// Social login for the providers the environment configures
 	// (RESTAUTH_GITHUB_…, RESTAUTH_GOOGLE_…, RESTAUTH_OIDC_…); none: no
-	// social endpoints.
-	if sl, err := social.FromEnv(getenv, nil); err != nil {
+	// social endpoints. Their redirect URI defaults to the app's
+	// /social/callback page ("Sign in with …", social.go).
+	if sl, err := social.FromEnv(socialEnv(getenv, settings.FrontendURL), nil); err != nil {
 		return err
 	} else if sl != nil {
 		cfg.Extensions = append(cfg.Extensions, sl)
@@ -181,6 +182,9 @@ func newRouter(cfg core.Config, mailbox *devMailbox, logger *slog.Logger, middle
 	router.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
 	if err := mountSPA(router); err != nil {
+		return nil, nil, err
+	}
+	if err := mountSocial(router, cfg, logger); err != nil {
 		return nil, nil, err
 	}
 	if mailbox != nil {

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/restauth/restauth/core/authtest/startertest"
+	"github.com/restauth/restauth/social/socialtest"
+)
+
+// TestSocialLogin: with the social variables of the environment set,
+// this starter mounts github/, oidc/ and socialaccounts/, and a client
+// signs up with a GitHub code, connects an OpenID Connect identity, lists
+// and disconnects through them, against a local OpenID Provider and a
+// GitHub stand-in; without the variables it mounts none of them.
+func TestSocialLogin(t *testing.T) {
+	op, gh := socialtest.StartOP(t), socialtest.StartGitHub(t)
+	start := func(ctx context.Context, args []string, getenv func(string) string, logger *slog.Logger) error {
+		return run(ctx, args, getenv, logger)
+	}
+	srv := startertest.Start(t, start, "sqlite:"+filepath.Join(t.TempDir(), "social.db"), socialtest.StarterEnv(op, gh))
+	socialtest.StarterFlow(t, srv.URL, "/api/auth/", op, gh)
+	plain := startertest.Start(t, start, "sqlite:"+filepath.Join(t.TempDir(), "plain.db"), nil)
+	socialtest.WantNotMounted(t, plain.URL, "/api/auth/")
+}
