@@ -18,7 +18,11 @@ type Auth struct {
 	accounts *accountService      // nil without a SecretKey
 	endpoint map[string]*endpoint // route path (relative, with trailing slash) → endpoint
 	routes   []Route
-	proxies  []netip.Prefix // Throttle.TrustedProxies, parsed
+	// extensions are the endpoints of Config.Extensions; patterns those
+	// of them whose paths have placeholders (Handler matches them).
+	extensions []*extensionEndpoint
+	patterns   []patternEndpoint
+	proxies    []netip.Prefix // Throttle.TrustedProxies, parsed
 	// sessionKey keys the session auth hash (derived once, not per request).
 	sessionKey [32]byte
 	// devices issues and checks device cookies; nil when they are off.
@@ -67,9 +71,13 @@ func New(cfg Config) (*Auth, error) {
 		}
 	}
 	a.logins = newLoginCache(cfg.RevocationStaleness, cfg.Now)
+	if err := a.loadExtensions(); err != nil {
+		return nil, err
+	}
 	if cfg.OnEvent != nil { // after the last error return: no goroutine leaks
 		a.events = newEventQueue(cfg.OnEvent, cfg.Logger)
 	}
+	a.startChangePoller() // after the last error return too
 	for _, m := range cfg.Methods {
 		switch m {
 		case MethodToken:
@@ -81,6 +89,7 @@ func New(cfg Config) (*Auth, error) {
 		}
 	}
 	a.buildRoutes()
+	a.mountExtensions()
 	a.logMounts()
 	return a, nil
 }

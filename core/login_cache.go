@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -10,25 +11,50 @@ import (
 // on every request: a login (refresh family) with its user, a DB token with
 // its owner, and a user by id (sessions, tokens minted elsewhere). A busy
 // client presents the same credential many times a second; with the cache
-// only its first request in each Config.RevocationStaleness reads the
-// store.
+// it costs no store read per request.
 //
-// The bound is strict: an entry is served only while it is younger than
-// the staleness bound, measured from the moment its store read began, so
-// a change made elsewhere (another instance, the CLI, a Django app on the
-// same tables) is seen within the bound, and no later. Changes made
-// through this instance (logout, password change or reset, deactivation,
-// PUT user/, refresh-token reuse) drop the entries they concern at once,
-// so its very next request reads the store. A read that began before such
-// a drop is never stored (the generation check), so it cannot put the old
-// state back. Entries hold copies; every hit hands out a fresh copy of the
-// user, so handlers may modify it.
+// The bound is strict: a change made elsewhere (another instance, the CLI,
+// a Django app on the same tables) is enforced here within
+// Config.RevocationStaleness, and no later; with a change feed, a program
+// writing the tables itself must add the feed's rows (see ChangeFeed).
+// Two rules keep it:
+//
+//   - the TTL rule: an entry younger than the bound, measured from the
+//     moment its store read began, may be served;
+//   - the feed rule: when the store has a change feed (ChangeFeed), an
+//     older entry may be served too, up to loginCacheMaxAge, while the
+//     feed is fresh: the last successful read of the feed (changePoller)
+//     began less than the bound ago and every change it returned has been
+//     applied, dropping the entries it concerns. A change committed more
+//     than the bound ago was therefore seen and has dropped the entry.
+//     When the feed cannot be read (store down, poller behind), freshness
+//     lapses after the bound and the TTL rule alone applies: fail closed.
+//
+// Changes made through this instance (logout, password change or reset,
+// deactivation, PUT user/, refresh-token reuse) drop the entries they
+// concern at once, so its very next request reads the store. A read that
+// began before a drop (local or from the feed) is never stored (the
+// generation check), so it cannot put the old state back. Entries hold
+// copies; every hit hands out a fresh copy of the user, so handlers may
+// modify it.
 //
 // Memory is bounded by loginCacheLimit entries per kind; when a kind is
 // full, an arbitrary entry makes room.
 type loginCache struct {
 	staleness time.Duration
 	now       func() time.Time
+
+	// elapsed is the real, monotonic time since the cache was made: the
+	// clock of the feed rule. The bound is a guarantee in real time, and
+	// the feed is read in the background, where Config.Now (a test's fake
+	// clock) need not be safe to call.
+	elapsed func() time.Duration
+	// polled is elapsed() when the last successful read of the change
+	// feed began, its changes applied, plus one; 0 before the first one
+	// and without a feed.
+	polled atomic.Int64
+	// poller reads the change feed; nil without one. Auth.Close stops it.
+	poller *changePoller
 
 	mu       sync.RWMutex
 	gen      uint64 // bumped by every drop
@@ -40,6 +66,14 @@ type loginCache struct {
 // loginCacheLimit bounds each kind of entry; at about 300 bytes an entry,
 // a full cache holds under 10 MB.
 const loginCacheLimit = 10000
+
+// loginCacheMaxAge bounds how long an entry is served under the feed rule,
+// however fresh the feed: a last resort for a change the feed never
+// carries (a program writing the tables by hand without adding the
+// change, a transaction committing more than changeGapWait after it
+// wrote its change). Ten minutes cost a busy credential one store read
+// per ten minutes.
+const loginCacheMaxAge = 10 * time.Minute
 
 // cachedLogin is one remembered store read.
 type cachedLogin struct {
@@ -55,7 +89,8 @@ func newLoginCache(staleness time.Duration, now func() time.Time) *loginCache {
 	if staleness <= 0 {
 		return nil
 	}
-	return &loginCache{staleness: staleness, now: now,
+	born := time.Now()
+	return &loginCache{staleness: staleness, now: now, elapsed: func() time.Duration { return time.Since(born) },
 		families: map[string]cachedLogin{}, tokens: map[string]cachedLogin{}, users: map[int64]cachedLogin{}}
 }
 
@@ -68,18 +103,37 @@ func (c *loginCache) begin() (uint64, time.Time) {
 	return g, c.now()
 }
 
-// fresh reports whether an entry read at read may still be served.
-func (c *loginCache) fresh(read time.Time) bool {
-	age := c.now().Sub(read)
-	return age >= 0 && age < c.staleness
+// clock returns the instant a lookup serves at (Config.Now) and whether
+// the change feed is fresh now (in real time). Both are read before the
+// entry is looked up: a feed read that completes in between has already
+// dropped what it had to (the drops happen before polled moves), so the
+// entry found is never older than the freshness it is judged by.
+func (c *loginCache) clock() (time.Time, bool) {
+	p := c.polled.Load()
+	fresh := p != 0 && c.elapsed()-time.Duration(p-1) < c.staleness
+	return c.now(), fresh
+}
+
+// fresh reports whether an entry read at read may be served at now, the
+// feed being fresh or not (see clock). The feed rule's safety does not
+// rest on the entry's age (an entry cached now was read after every drop
+// the feed made, see the generation check), only on the feed's freshness;
+// loginCacheMaxAge is a last resort.
+func (c *loginCache) fresh(read, now time.Time, feed bool) bool {
+	age := now.Sub(read)
+	if age < 0 {
+		return false
+	}
+	return age < c.staleness || feed && age < loginCacheMaxAge
 }
 
 // family returns the cached login and its user, or ok=false.
 func (c *loginCache) family(id string) (*User, *RefreshFamily, bool) {
+	now, feed := c.clock()
 	c.mu.RLock()
 	e, ok := c.families[id]
 	c.mu.RUnlock()
-	if !ok || !c.fresh(e.read) {
+	if !ok || !c.fresh(e.read, now, feed) {
 		return nil, nil, false
 	}
 	u, f := e.user, e.family
@@ -88,10 +142,11 @@ func (c *loginCache) family(id string) (*User, *RefreshFamily, bool) {
 
 // token returns the cached token and its owner, or ok=false.
 func (c *loginCache) token(digest string) (*User, *Token, bool) {
+	now, feed := c.clock()
 	c.mu.RLock()
 	e, ok := c.tokens[digest]
 	c.mu.RUnlock()
-	if !ok || !c.fresh(e.read) {
+	if !ok || !c.fresh(e.read, now, feed) {
 		return nil, nil, false
 	}
 	u, t := e.user, e.token
@@ -100,10 +155,11 @@ func (c *loginCache) token(digest string) (*User, *Token, bool) {
 
 // user returns the cached user, or ok=false.
 func (c *loginCache) user(id int64) (*User, bool) {
+	now, feed := c.clock()
 	c.mu.RLock()
 	e, ok := c.users[id]
 	c.mu.RUnlock()
-	if !ok || !c.fresh(e.read) {
+	if !ok || !c.fresh(e.read, now, feed) {
 		return nil, false
 	}
 	u := e.user
@@ -190,6 +246,66 @@ func (c *loginCache) forgetToken(digest string) {
 	defer c.mu.Unlock()
 	c.gen++
 	delete(c.tokens, digest)
+}
+
+// forgetChanges drops every entry the changes of a feed read concern,
+// under one lock and with one pass over the entries for all user changes.
+func (c *loginCache) forgetChanges(cs []Change) {
+	if len(cs) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	var users map[int64]bool
+	for _, ch := range cs {
+		switch {
+		case ch.Family != "":
+			delete(c.families, ch.Family)
+		case ch.TokenDigest != "":
+			delete(c.tokens, ch.TokenDigest)
+		default:
+			if users == nil {
+				users = map[int64]bool{}
+			}
+			users[ch.UserID] = true
+			delete(c.users, ch.UserID)
+		}
+	}
+	if users == nil {
+		return
+	}
+	for k, e := range c.families {
+		if users[e.user.ID] {
+			delete(c.families, k)
+		}
+	}
+	for k, e := range c.tokens {
+		if users[e.user.ID] {
+			delete(c.tokens, k)
+		}
+	}
+}
+
+// clear drops every entry: the feed was (re)started or reset, so changes
+// may have been missed.
+func (c *loginCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.families, c.tokens, c.users = map[string]cachedLogin{}, map[string]cachedLogin{}, map[int64]cachedLogin{}
+}
+
+// markPolled records that a feed read begun at start (c.elapsed())
+// succeeded and its changes were applied. polled never moves back.
+func (c *loginCache) markPolled(start time.Duration) {
+	n := int64(start) + 1
+	for {
+		old := c.polled.Load()
+		if n <= old || c.polled.CompareAndSwap(old, n) {
+			return
+		}
+	}
 }
 
 // userByID reads user id for authentication, from the login-state cache

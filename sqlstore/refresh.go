@@ -284,7 +284,8 @@ func (s *Store) UserByRefreshFamily(ctx context.Context, familyID string) (*core
 }
 
 // RevokeRefreshFamily implements core.RefreshStore; the first revocation
-// time is kept, and an unknown family is not an error.
+// time is kept, and an unknown family is not an error. Revoking a live
+// family adds its change (core.ChangeFeed).
 func (s *Store) RevokeRefreshFamily(ctx context.Context, familyID string, at time.Time) error {
 	const op = "revoke refresh family"
 	if err := ctx.Err(); err != nil {
@@ -296,13 +297,18 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, familyID string, at tim
 	if !storekit.RefreshIDStorable(familyID) {
 		return nil
 	}
-	if _, err := s.exec(ctx, s.q.revokeRefreshFamily, toMicros(at), familyID); err != nil {
-		return wrap(op, err)
+	if s.dialect == Postgres {
+		if _, err := s.exec(ctx, s.cq.pgRevokeFamily, toMicros(at), familyID, changeTime()); err != nil {
+			return wrap(op, err)
+		}
+		return nil
 	}
-	return nil
+	return s.ownedWrite(ctx, op, s.cq.familyOwner, s.q.revokeRefreshFamily, familyID,
+		[]any{toMicros(at), familyID}, familyID, "")
 }
 
-// RevokeUserRefreshFamilies implements core.RefreshStore. An exception no
+// RevokeUserRefreshFamilies implements core.RefreshStore, with a change
+// of the user (core.ChangeFeed) when it revoked any. An exception no
 // column could hold matches no family, so it excepts nothing.
 func (s *Store) RevokeUserRefreshFamilies(ctx context.Context, userID int64, exceptFamilyID string, at time.Time) (int, error) {
 	const op = "revoke user refresh families"
@@ -315,15 +321,8 @@ func (s *Store) RevokeUserRefreshFamilies(ctx context.Context, userID int64, exc
 	if !storekit.RefreshIDStorable(exceptFamilyID) {
 		exceptFamilyID = "" // no family has the empty ID
 	}
-	res, err := s.db.ExecContext(ctx, s.q.revokeUserRefreshFamilies, toMicros(at), userID, exceptFamilyID)
-	if err != nil {
-		return 0, wrap(op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, wrap(op, err)
-	}
-	return int(n), nil
+	return s.bulkRevoke(ctx, op, s.q.revokeUserRefreshFamilies, s.cq.pgRevokeUserFams, userID,
+		toMicros(at), userID, exceptFamilyID)
 }
 
 // FlushExpiredRefreshTokens implements core.RefreshStore: in one

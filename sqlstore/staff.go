@@ -9,7 +9,7 @@ import (
 var _ core.StaffStore = (*Store)(nil)
 
 // SetStaff implements core.StaffStore: one UPDATE of both flags, which
-// leaves token_epoch alone.
+// leaves token_epoch alone, written with its change (core.ChangeFeed).
 func (s *Store) SetStaff(ctx context.Context, id int64, staff, superuser bool) error {
-	return s.updateByID(ctx, "set staff", id, s.q.setStaff, staff, superuser)
+	return s.alterUserByID(ctx, "set staff", s.q.setStaff, s.cq.pgSetStaff, id, staff, superuser, id)
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -16,11 +17,18 @@ type Store struct {
 	driver  Driver
 	dialect Dialect // driver.Dialect()
 	q       queries
-	owned   bool // Close closes db (Open, Connect); false for New
+	cq      changeQueries // the change feed's (queries_changes.go)
+	owned   bool          // Close closes db (Open, Connect); false for New
 
 	// stmts caches the prepared hot statements; nil where preparing
 	// does not pay (see preparesStatements).
 	stmts *stmtCache
+
+	// listener holds the connection listening for change notifications
+	// (changes_listen.go), from the first WaitChange until Close.
+	listenMu     sync.Mutex
+	listener     *changeListener
+	listenClosed bool
 }
 
 var _ core.Store = (*Store)(nil)
@@ -46,7 +54,7 @@ func New(db *sqlx.DB, d Driver) (*Store, error) {
 	if !dialect.valid() {
 		return nil, fmt.Errorf("sqlstore: New: unsupported dialect %v", dialect)
 	}
-	s := &Store{db: db, driver: d, dialect: dialect, q: newQueries(dialect)}
+	s := &Store{db: db, driver: d, dialect: dialect, q: newQueries(dialect), cq: newChangeQueries(dialect)}
 	if dialect.preparesStatements() {
 		s.stmts = newStmtCache(db.DB)
 	}
@@ -60,10 +68,12 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 // Dialect returns the dialect the store was built for.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// Close closes the store's prepared statements, and the pool if Open or
-// Connect created it; a pool given to New stays open, as the caller owns it. The
-// store must not be used after Close.
+// Close stops listening for change notifications (WaitChange), closes the
+// store's prepared statements, and the pool if Open or Connect created
+// it; a pool given to New stays open, as the caller owns it. The store
+// must not be used after Close.
 func (s *Store) Close() error {
+	s.stopListener()
 	var err error
 	if s.stmts != nil {
 		err = s.stmts.close()

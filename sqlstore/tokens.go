@@ -49,29 +49,26 @@ func (s *Store) UserByToken(ctx context.Context, digest string) (*core.User, *co
 }
 
 // DeleteToken implements core.TokenStore; a missing digest is not an
-// error.
+// error. Deleting a token adds its change (core.ChangeFeed).
 func (s *Store) DeleteToken(ctx context.Context, digest string) error {
+	const op = "delete token"
 	if err := ctx.Err(); err != nil {
-		return wrap("delete token", err)
+		return wrap(op, err)
 	}
 	if !storekit.Storable(digest, core.TokenDigestLength) {
 		return nil
 	}
-	if _, err := s.exec(ctx, s.q.deleteToken, digest); err != nil {
-		return wrap("delete token", err)
+	if s.dialect == Postgres {
+		if _, err := s.exec(ctx, s.cq.pgDeleteToken, digest, changeTime()); err != nil {
+			return wrap(op, err)
+		}
+		return nil
 	}
-	return nil
+	return s.ownedWrite(ctx, op, s.cq.tokenOwner, s.q.deleteToken, digest, []any{digest}, "", digest)
 }
 
-// DeleteUserTokens implements core.TokenStore.
+// DeleteUserTokens implements core.TokenStore, with a change of the user
+// (core.ChangeFeed) when it deleted any.
 func (s *Store) DeleteUserTokens(ctx context.Context, userID int64, exceptDigest string) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q.deleteUserTokens, userID, exceptDigest)
-	if err != nil {
-		return 0, wrap("delete user tokens", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, wrap("delete user tokens", err)
-	}
-	return int(n), nil
+	return s.bulkRevoke(ctx, "delete user tokens", s.q.deleteUserTokens, s.cq.pgDeleteUserTokens, userID, userID, exceptDigest)
 }

@@ -109,23 +109,24 @@ func (s *Store) UpdateProfile(ctx context.Context, u *core.User) error {
 	); err != nil {
 		return err
 	}
-	res, err := s.db.ExecContext(ctx, s.q.updateProfile, u.Username, key, u.FirstName, u.LastName, u.ID)
+	n, err := s.alterUser(ctx, "update profile", s.q.updateProfile, s.cq.pgUpdateProfile, u.ID,
+		u.Username, key, u.FirstName, u.LastName, u.ID)
 	if err != nil {
 		if s.classify(err) == dupUsername {
 			return core.ErrUsernameTaken
 		}
-		return wrap("update profile", err)
+		return wrapOnce("update profile", err)
 	}
-	return s.matched(ctx, "update profile", res, u.ID)
+	return s.matchedCount(ctx, "update profile", n, u.ID)
 }
 
 // SetPassword implements core.UserStore: the hash and the epoch bump are
-// one statement.
+// one statement, written with its change (core.ChangeFeed).
 func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
 	if err := storekit.CheckText(storekit.TextField{Name: "password", Value: hash, Max: core.MaxPasswordHashLength}); err != nil {
 		return err
 	}
-	return s.updateByID(ctx, "set password", id, s.q.setPassword, hash)
+	return s.alterUserByID(ctx, "set password", s.q.setPassword, s.cq.pgSetPassword, id, hash, id)
 }
 
 // UpgradePasswordHash implements core.UserStore as a compare-and-swap in a
@@ -136,13 +137,10 @@ func (s *Store) UpgradePasswordHash(ctx context.Context, id int64, oldHash, newH
 		return false, err
 	}
 	if storekit.Storable(oldHash, core.MaxPasswordHashLength) {
-		res, err := s.db.ExecContext(ctx, s.q.upgradePasswordHash, newHash, id, oldHash)
+		n, err := s.alterUser(ctx, "upgrade password hash", s.q.upgradePasswordHash, s.cq.pgUpgradePasswordHash, id,
+			newHash, id, oldHash)
 		if err != nil {
-			return false, wrap("upgrade password hash", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return false, wrap("upgrade password hash", err)
+			return false, wrapOnce("upgrade password hash", err)
 		}
 		if n > 0 {
 			return true, nil
@@ -161,18 +159,19 @@ func (s *Store) UpgradePasswordHash(ctx context.Context, id int64, oldHash, newH
 }
 
 // SetActive implements core.UserStore: deactivating bumps the epoch in the
-// same statement.
+// same statement, written with its change (core.ChangeFeed).
 func (s *Store) SetActive(ctx context.Context, id int64, active bool) error {
 	bump := 0
 	if !active {
 		bump = 1
 	}
-	return s.updateByID(ctx, "set active", id, s.q.setActive, active, bump)
+	return s.alterUserByID(ctx, "set active", s.q.setActive, s.cq.pgSetActive, id, active, bump, id)
 }
 
-// SetEmailVerified implements core.UserStore.
+// SetEmailVerified implements core.UserStore, with its change
+// (core.ChangeFeed).
 func (s *Store) SetEmailVerified(ctx context.Context, id int64, verified bool) error {
-	return s.updateByID(ctx, "set email verified", id, s.q.setEmailVerified, verified)
+	return s.alterUserByID(ctx, "set email verified", s.q.setEmailVerified, s.cq.pgSetEmailVerified, id, verified, id)
 }
 
 // RecordLogin implements core.UserStore.
@@ -199,6 +198,11 @@ func (s *Store) matched(ctx context.Context, op string, res sql.Result, id int64
 	if err != nil {
 		return wrap(op, err)
 	}
+	return s.matchedCount(ctx, op, n, id)
+}
+
+// matchedCount is matched for an UPDATE that affected n rows.
+func (s *Store) matchedCount(ctx context.Context, op string, n, id int64) error {
 	if n > 0 {
 		return nil
 	}

@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/restauth/restauth/core"
 )
 
@@ -12,15 +10,12 @@ import (
 // tokens) go with it through ON DELETE CASCADE.
 const sqlDeleteUser = `DELETE FROM restauth_user WHERE id = ?`
 
-// DeleteUser implements core.UserStore.
+// DeleteUser implements core.UserStore, with its change
+// (core.ChangeFeed).
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, sqlx.Rebind(s.dialect.bindType(), sqlDeleteUser), id)
+	n, err := s.alterUser(ctx, "delete user", s.cq.deleteUser, s.cq.pgDeleteUser, id, id)
 	if err != nil {
-		return wrap("delete user", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return wrap("delete user", err)
+		return wrapOnce("delete user", err)
 	}
 	if n == 0 {
 		return core.ErrNotFound

@@ -2,7 +2,10 @@ package authtest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,11 +18,17 @@ import (
 // Config.RevocationStaleness (default 1s): a change made through the
 // instance is enforced on its very next request; a change made elsewhere
 // (the store changed behind its back, or another instance) within the
-// bound and never later; a busy credential costs one store read per bound.
+// bound and never later (in Config.Now's time without a change feed, in
+// real time with one); a busy credential costs one store read per bound
+// without a change feed, and none while the store's change feed
+// (core.ChangeFeed) is read, which serves entries beyond the bound until a
+// change drops them, and fails closed to the bound when the feed cannot be
+// read. Stores without a change feed skip the feed's cases.
 func (s *suite) testRevocation(t *testing.T) {
 	t.Run("token: changes elsewhere within the bound, never later", func(t *testing.T) {
 		clk := newClock()
-		e := s.newEnv(t, func(c *core.Config) { c.Now = clk.Now })
+		spy := &revocationSpy{} // hides any change feed: the TTL rule alone
+		e := s.newEnv(t, func(c *core.Config) { c.Now = clk.Now }, spy.install)
 		bob := e.createUser(t, newUser("bob"))
 		key := e.login(t, "bob", defaultPassword)
 		protected := func() *response {
@@ -59,7 +68,7 @@ func (s *suite) testRevocation(t *testing.T) {
 		e.do(t, http.MethodGet, "/api/protected/", "", "Authorization", tokenHeader(cora)).wantStatus(t, http.StatusOK)
 	})
 
-	t.Run("token: one store read per credential per bound", func(t *testing.T) {
+	t.Run("token: one store read per credential per bound without a change feed", func(t *testing.T) {
 		clk := newClock()
 		spy := &revocationSpy{}
 		e := s.newEnv(t, func(c *core.Config) { c.Now = clk.Now }, spy.install)
@@ -121,7 +130,8 @@ func (s *suite) testRevocation(t *testing.T) {
 		a.do(t, http.MethodPost, a.path("logout/"), jsonObject("refresh", l.refresh), bearer...).wantStatus(t, http.StatusOK)
 		a.do(t, http.MethodGet, "/api/protected/", "", bearer...).want(t, http.StatusUnauthorized, accessError("Token is blacklisted"))
 		clk.advance(core.DefaultRevocationStaleness)
-		b.do(t, http.MethodGet, "/api/protected/", "", bearer...).want(t, http.StatusUnauthorized, accessError("Token is blacklisted"))
+		waitStatus(t, func() *response { return b.do(t, http.MethodGet, "/api/protected/", "", bearer...) }, http.StatusUnauthorized, feedWait).
+			want(t, http.StatusUnauthorized, accessError("Token is blacklisted"))
 	})
 
 	t.Run("JWT: two instances, a password change on one ends the other's logins within the bound", func(t *testing.T) {
@@ -136,7 +146,9 @@ func (s *suite) testRevocation(t *testing.T) {
 			"Authorization", "Bearer "+mine.access).wantStatus(t, http.StatusOK)
 		a.do(t, http.MethodGet, "/api/protected/", "", "Authorization", "Bearer "+other.access).wantStatus(t, http.StatusUnauthorized)
 		clk.advance(core.DefaultRevocationStaleness)
-		b.do(t, http.MethodGet, "/api/protected/", "", "Authorization", "Bearer "+other.access).wantStatus(t, http.StatusUnauthorized)
+		waitStatus(t, func() *response {
+			return b.do(t, http.MethodGet, "/api/protected/", "", "Authorization", "Bearer "+other.access)
+		}, http.StatusUnauthorized, feedWait)
 		b.do(t, http.MethodGet, "/api/protected/", "", "Authorization", "Bearer "+mine.access).wantStatus(t, http.StatusOK)
 	})
 
@@ -153,7 +165,7 @@ func (s *suite) testRevocation(t *testing.T) {
 		}
 		e.do(t, http.MethodGet, "/api/protected/", "", cookie...).wantStatus(t, http.StatusForbidden)
 		clk.advance(core.DefaultRevocationStaleness)
-		b.do(t, http.MethodGet, "/api/protected/", "", cookie...).wantStatus(t, http.StatusForbidden)
+		waitStatus(t, func() *response { return b.do(t, http.MethodGet, "/api/protected/", "", cookie...) }, http.StatusForbidden, feedWait)
 	})
 
 	t.Run("real clock: the largest delay across instances", func(t *testing.T) {
@@ -182,6 +194,8 @@ func (s *suite) testRevocation(t *testing.T) {
 		}
 		t.Logf("largest delay before the other instance refused a logged-out token: %v (bound %v)", worst, bound)
 	})
+
+	s.testChangeFeed(t)
 }
 
 // revocationSpy counts UserByToken reads and can hold one after it read.
@@ -232,4 +246,218 @@ func (s *revocationSpy) UserByToken(ctx context.Context, digest string) (*core.U
 		<-released
 	}
 	return u, tok, err
+}
+
+// testChangeFeed checks the feed rule of the login-state cache, on stores
+// with a change feed (core.ChangeFeed): while the feed is read, an entry
+// older than the bound is served without a store read until a change
+// drops it; a change made behind the server's back (through the store,
+// as another instance or the CLI does) is enforced after the next read of
+// the feed even though the clock never moves; when the feed cannot be
+// read, the bound applies again; with notifications
+// (core.ChangeNotifier), a change is enforced without waiting for the
+// next poll.
+func (s *suite) testChangeFeed(t *testing.T) {
+	const bound = 100 * time.Millisecond // the feed is read every 25ms (real time)
+	feedEnv := func(t *testing.T, clk *clock, spy *feedSpy, staleness time.Duration) *env {
+		t.Helper()
+		e := s.newEnv(t, func(c *core.Config) { c.Now, c.RevocationStaleness = clk.Now, staleness }, spy.install)
+		if spy.feed == nil {
+			t.Skipf("skipped: %T has no change feed (core.ChangeFeed)", spy.Store)
+		}
+		return e
+	}
+	protected := func(t *testing.T, e *env, key string) *response {
+		t.Helper()
+		return e.do(t, http.MethodGet, "/api/protected/", "", "Authorization", tokenHeader(key))
+	}
+
+	t.Run("change feed: served beyond the bound without a store read, until a change elsewhere", func(t *testing.T) {
+		clk := newClock()
+		spy := &feedSpy{}
+		e := feedEnv(t, clk, spy, bound)
+		e.createUser(t, newUser("kim"))
+		lee := e.createUser(t, newUser("lee"))
+		kim := e.login(t, "kim", defaultPassword)
+		protected(t, e, kim).wantApp(t, map[string]string{"username": "kim"})
+		reads := spy.reads.Load()
+		clk.advance(50 * bound) // far beyond the bound, within the maximum age
+		spy.waitPolls(t, 2)     // a read of the feed began after the clock moved
+		protected(t, e, kim).wantApp(t, map[string]string{"username": "kim"})
+		if n := spy.reads.Load(); n != reads {
+			t.Errorf("%d store reads for an entry older than the bound while the feed is fresh, want %d", n, reads)
+		}
+
+		// The clock stands still from here: the bound alone would serve
+		// lee's entry forever; only the feed can drop it.
+		key := e.login(t, "lee", defaultPassword)
+		protected(t, e, key).wantStatus(t, http.StatusOK)
+		if err := spy.Store.SetActive(t.Context(), lee.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		waitStatus(t, func() *response { return protected(t, e, key) }, http.StatusUnauthorized, 10*time.Second).
+			want(t, http.StatusUnauthorized, `{"detail":"User inactive or deleted."}`)
+		t.Logf("a deactivation behind the server's back was enforced after %v (feed read every %v)", time.Since(start), bound/4)
+		reads = spy.reads.Load()
+		protected(t, e, kim).wantStatus(t, http.StatusOK) // kim's entry was not concerned
+		if n := spy.reads.Load(); n != reads {
+			t.Errorf("a change of lee dropped kim's entry: %d store reads, want %d", n, reads)
+		}
+	})
+
+	t.Run("change feed unreadable: entries fall back to the bound", func(t *testing.T) {
+		clk := newClock()
+		spy := &feedSpy{}
+		e := feedEnv(t, clk, spy, bound)
+		e.createUser(t, newUser("max"))
+		key := e.login(t, "max", defaultPassword)
+		protected(t, e, key).wantStatus(t, http.StatusOK)
+		spy.waitPolls(t, 2)
+		reads := spy.reads.Load()
+		spy.failing.Store(true)
+		spy.waitPolls(t, 1) // a read of the feed failed
+		time.Sleep(bound)   // the last read that succeeded began more than the bound ago (real time)
+		clk.advance(bound / 2)
+		protected(t, e, key).wantStatus(t, http.StatusOK) // within the bound: served
+		if n := spy.reads.Load(); n != reads {
+			t.Errorf("%d store reads within the bound, want %d", n, reads)
+		}
+		clk.advance(bound / 2)
+		protected(t, e, key).wantStatus(t, http.StatusOK)
+		if n := spy.reads.Load(); n != reads+1 {
+			t.Errorf("%d store reads once the bound passed with the feed unreadable, want %d", n, reads+1)
+		}
+		if !strings.Contains(e.logs.String(), "change feed unreadable") {
+			t.Errorf("no warning logged for the unreadable feed")
+		}
+
+		spy.failing.Store(false)
+		clk.advance(50 * bound)
+		spy.waitPolls(t, 2) // a read began at the new time and succeeded
+		reads = spy.reads.Load()
+		protected(t, e, key).wantStatus(t, http.StatusOK)
+		if n := spy.reads.Load(); n != reads {
+			t.Errorf("%d store reads with the feed readable again, want %d", n, reads)
+		}
+	})
+
+	t.Run("change feed notifications: enforced without waiting for the next poll", func(t *testing.T) {
+		clk := newClock()
+		spy := &feedSpy{notify: true}
+		const long = 10 * time.Minute // the feed is polled every 150s
+		e := feedEnv(t, clk, spy, long)
+		notifier, ok := spy.Store.(core.ChangeNotifier)
+		if !ok {
+			t.Skipf("skipped: %T cannot notify changes (core.ChangeNotifier)", spy.Store)
+		}
+		done, cancel := context.WithCancel(t.Context())
+		cancel()
+		if err := notifier.WaitChange(done, 0); errors.Is(err, errors.ErrUnsupported) {
+			t.Skipf("skipped: %T cannot notify changes on this database: %v", spy.Store, err)
+		}
+		nia := e.createUser(t, newUser("nia"))
+		key := e.login(t, "nia", defaultPassword)
+		protected(t, e, key).wantStatus(t, http.StatusOK)
+		if err := spy.Store.SetActive(t.Context(), nia.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		waitStatus(t, func() *response { return protected(t, e, key) }, http.StatusUnauthorized, 5*time.Second)
+		t.Logf("a deactivation behind the server's back was enforced after %v (feed polled every %v)", time.Since(start), long/4)
+	})
+}
+
+// feedWait is how long the two-instance cases wait, in real time, for the
+// other instance to refuse a credential: with a change feed the bound is
+// kept in real time (the feed is read every RevocationStaleness/4 of real
+// time, or at once when the store notifies), so advancing the fake clock
+// does not make the other instance read the store.
+const feedWait = 10 * time.Second
+
+// waitStatus repeats do until it answers status, and fails t after
+// timeout. It returns the last response.
+func waitStatus(t *testing.T, do func() *response, status int, timeout time.Duration) *response {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		res := do()
+		if res.status == status {
+			return res
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still %d after %v, want %d", res.status, timeout, status)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// feedSpy is a revocationSpy (it counts UserByToken reads and hides every
+// other capability) that keeps the store's change feed, counts the reads
+// of the feed and can make them fail. It forwards notifications only when
+// notify is set, so that otherwise the feed is read on the timer alone.
+type feedSpy struct {
+	revocationSpy
+	feed    core.ChangeFeed // nil when the store has none
+	notify  bool
+	polls   atomic.Int64 // Changes calls
+	failing atomic.Bool
+}
+
+func (s *feedSpy) install(c *core.Config) {
+	s.Store = c.Store
+	s.feed, _ = c.Store.(core.ChangeFeed)
+	c.Store = s
+}
+
+// waitPolls waits until the feed has been read n more times: with n = 2,
+// a read that began after the call has completed (reads are sequential).
+func (s *feedSpy) waitPolls(t *testing.T, n int64) {
+	t.Helper()
+	want := s.polls.Load() + n
+	deadline := time.Now().Add(30 * time.Second)
+	for s.polls.Load() < want {
+		if time.Now().After(deadline) {
+			t.Fatal("the change feed is not read")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// errFeedDown is the failure of a feed made unreadable.
+var errFeedDown = errors.New("authtest: change feed unreadable")
+
+// Changes implements core.ChangeFeed.
+func (s *feedSpy) Changes(ctx context.Context, after int64, limit int) ([]core.Change, error) {
+	s.polls.Add(1)
+	if s.failing.Load() {
+		return nil, errFeedDown
+	}
+	return s.feed.Changes(ctx, after, limit)
+}
+
+// LatestChange implements core.ChangeFeed.
+func (s *feedSpy) LatestChange(ctx context.Context) (int64, error) {
+	if s.failing.Load() {
+		return 0, errFeedDown
+	}
+	return s.feed.LatestChange(ctx)
+}
+
+// PruneChanges implements core.ChangeFeed.
+func (s *feedSpy) PruneChanges(ctx context.Context, before time.Time) (int, error) {
+	if s.failing.Load() {
+		return 0, errFeedDown
+	}
+	return s.feed.PruneChanges(ctx, before)
+}
+
+// WaitChange implements core.ChangeNotifier when notify is set and the
+// store notifies.
+func (s *feedSpy) WaitChange(ctx context.Context, seq int64) error {
+	n, ok := s.Store.(core.ChangeNotifier)
+	if !s.notify || !ok {
+		return fmt.Errorf("authtest: no notifications: %w", errors.ErrUnsupported)
+	}
+	return n.WaitChange(ctx, seq)
 }

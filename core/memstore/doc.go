@@ -7,7 +7,9 @@
 // microseconds, the same value limits (refresh IDs at most 64 characters,
 // never empty), and copies in and out. A refresh rotation is decided and
 // written under the store's mutex, so of concurrent rotations of one token
-// exactly one succeeds. It passes the conformance suite in core/storetest,
+// exactly one succeeds. Writes that revoke or alter a login append to a
+// change feed (core.ChangeFeed, core.ChangeNotifier) under the same lock.
+// It passes the conformance suite in core/storetest,
 // and SessionStore passes its session suite (storetest.RunSessionStore).
 // Nothing is persisted.
 package memstore

@@ -183,6 +183,7 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, familyID string, at tim
 	defer s.mu.Unlock()
 	if f, ok := s.families[familyID]; ok && f.Revoked.IsZero() {
 		f.Revoked = storedTime(at)
+		s.logChangeLocked(f.UserID, familyID, "")
 	}
 	return nil
 }
@@ -204,6 +205,9 @@ func (s *Store) RevokeUserRefreshFamilies(ctx context.Context, userID int64, exc
 			f.Revoked = storedTime(at)
 			n++
 		}
+	}
+	if n > 0 {
+		s.logChangeLocked(userID, "", "")
 	}
 	return n, nil
 }

@@ -17,6 +17,12 @@ type Store struct {
 	tokens     map[string]*core.Token
 	families   map[string]*core.RefreshFamily // by ID
 	refresh    map[string]*core.RefreshToken  // by jti
+	// social holds the social accounts by ID (allocated lazily, see
+	// social.go); lastSocialID is the last ID given.
+	social       map[int64]*core.SocialAccount
+	lastSocialID int64
+	// changes is the change feed (see changes.go).
+	changes changeLog
 }
 
 var (

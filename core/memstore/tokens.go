@@ -66,7 +66,10 @@ func (s *Store) DeleteToken(ctx context.Context, digest string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.tokens, digest)
+	if t, ok := s.tokens[digest]; ok {
+		delete(s.tokens, digest)
+		s.logChangeLocked(t.UserID, "", digest)
+	}
 	return nil
 }
 
@@ -83,6 +86,9 @@ func (s *Store) DeleteUserTokens(ctx context.Context, userID int64, exceptDigest
 			delete(s.tokens, digest)
 			n++
 		}
+	}
+	if n > 0 {
+		s.logChangeLocked(userID, "", "")
 	}
 	return n, nil
 }

@@ -111,6 +111,7 @@ func (s *Store) UpdateProfile(ctx context.Context, u *core.User) error {
 	delete(s.byUsername, core.CanonicalUsername(stored.Username))
 	s.byUsername[key] = u.ID
 	stored.Username, stored.FirstName, stored.LastName = u.Username, u.FirstName, u.LastName
+	s.logChangeLocked(u.ID, "", "")
 	return nil
 }
 
@@ -119,9 +120,10 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string) error {
 	if err := storekit.CheckText(storekit.TextField{Name: "password", Value: hash, Max: core.MaxPasswordHashLength}); err != nil {
 		return err
 	}
-	return s.update(ctx, id, func(u *core.User) {
+	return s.alter(ctx, id, func(u *core.User) bool {
 		u.PasswordHash = hash
 		u.TokenEpoch++
+		return true
 	})
 }
 
@@ -132,28 +134,30 @@ func (s *Store) UpgradePasswordHash(ctx context.Context, id int64, oldHash, newH
 		return false, err
 	}
 	swapped := false
-	err := s.update(ctx, id, func(u *core.User) {
+	err := s.alter(ctx, id, func(u *core.User) bool {
 		if u.PasswordHash == oldHash {
 			u.PasswordHash = newHash
 			swapped = true
 		}
+		return swapped
 	})
 	return swapped, err
 }
 
 // SetActive implements core.UserStore.
 func (s *Store) SetActive(ctx context.Context, id int64, active bool) error {
-	return s.update(ctx, id, func(u *core.User) {
+	return s.alter(ctx, id, func(u *core.User) bool {
 		u.IsActive = active
 		if !active {
 			u.TokenEpoch++
 		}
+		return true
 	})
 }
 
 // SetEmailVerified implements core.UserStore.
 func (s *Store) SetEmailVerified(ctx context.Context, id int64, verified bool) error {
-	return s.update(ctx, id, func(u *core.User) { u.EmailVerified = verified })
+	return s.alter(ctx, id, func(u *core.User) bool { u.EmailVerified = verified; return true })
 }
 
 // RecordLogin implements core.UserStore.
@@ -175,6 +179,17 @@ func (s *Store) update(ctx context.Context, id int64, change func(u *core.User))
 	}
 	change(u)
 	return nil
+}
+
+// alter is update for a write that alters a login: when change reports
+// that it changed something, a user change is logged (core.ChangeFeed)
+// under the same lock.
+func (s *Store) alter(ctx context.Context, id int64, change func(u *core.User) bool) error {
+	return s.update(ctx, id, func(u *core.User) {
+		if change(u) {
+			s.logChangeLocked(id, "", "")
+		}
+	})
 }
 
 // userCopy returns a copy of user id; the caller holds the lock.

@@ -6,8 +6,8 @@ import (
 	"github.com/restauth/restauth/core"
 )
 
-// DeleteUser implements core.UserStore: the user, its keys, its DB tokens
-// and its refresh families and tokens go in one step.
+// DeleteUser implements core.UserStore: the user, its keys, its DB tokens,
+// its refresh families and tokens and its social accounts go in one step.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -38,5 +38,11 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 			delete(s.refresh, jti)
 		}
 	}
+	for sid, sa := range s.social {
+		if sa.UserID == id {
+			delete(s.social, sid)
+		}
+	}
+	s.logChangeLocked(id, "", "")
 	return nil
 }

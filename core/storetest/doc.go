@@ -36,6 +36,22 @@
 // cases: CreateUser round-trips them through every user read, and
 // UpdateProfile and the other writes leave them alone).
 //
+// The group "SocialAccountStore" checks core.SocialAccountStore
+// (core/store_social.go): a provider identity is linked once (racers
+// linking one identity: one wins), uids compare byte for byte, only the
+// owner deletes an account, keeping the last one is atomic (two racing
+// deletes of a user's last two accounts leave one), and deleting a user
+// deletes its accounts. It is skipped, with a message, for a store
+// without the capability.
+//
+// The group "ChangeFeed" checks core.ChangeFeed (core/store_changes.go):
+// each write that revokes or alters a login appends the right change (a
+// user change, a deleted token, a revoked login), in order, and reads,
+// creations, logins, rotations and writes that change nothing append
+// none; paging, pruning (the latest change is kept, so LatestChange never
+// goes back) and contexts. It is skipped, with a message, for a store
+// without the capability.
+//
 // RunSessionStore is the suite for server-side gorilla/sessions stores
 // (memstore.SessionStore, sqlstore's SessionStore): it drives them through
 // real requests and response recorders, moves a fake clock the stores

@@ -51,6 +51,8 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 	t.Run("Refresh", func(t *testing.T) { runRefresh(t, newStore) })
 	t.Run("LoginToken", func(t *testing.T) { runLoginToken(t, newStore) })
 	t.Run("StaffStore", func(t *testing.T) { runStaffStore(t, newStore) })
+	t.Run("ChangeFeed", func(t *testing.T) { runChangeFeed(t, newStore) })
+	t.Run("SocialAccountStore", func(t *testing.T) { runSocial(t, newStore) })
 }
 
 // runRefresh runs the core.RefreshStore cases, one fresh store each. The
