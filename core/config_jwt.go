@@ -120,8 +120,8 @@ type JWTConfig struct {
 	// VerifiedTokenCache is how many verified access tokens are
 	// remembered (in each of two generations), so that a token presented
 	// again is not decoded and its signature not checked again until it
-	// expires; its login and user are still read from the store on every
-	// request, so revocation is unaffected. It halves the middleware's
+	// expires; its login and user are still checked on every request
+	// (within Config.RevocationStaleness), so revocation is unaffected. It halves the middleware's
 	// cost for clients that reuse their access token, which is every
 	// client. Tokens over 1 KiB are not remembered. Default 10000 (a few
 	// MiB of memory at most); negative turns it off.

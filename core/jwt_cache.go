@@ -15,8 +15,9 @@ import (
 // base64, HMAC or signature, and JSON work: about half of what the JWT
 // middleware costs. Envoy's jwt_authn filter caches verified tokens the
 // same way. Only that work is skipped: the login (refresh family) and the
-// user are still read from the store on every request, so logout,
-// revocation and deactivation take effect exactly as without the cache.
+// user are still checked on every request (through the login-state cache,
+// within Config.RevocationStaleness), so logout, revocation and
+// deactivation take effect exactly as without this cache.
 //
 // A remembered verification is as good as a new one because its outcome
 // depends only on the token, the codec's fixed keys and settings, and the

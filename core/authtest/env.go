@@ -2,12 +2,14 @@ package authtest
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/password"
@@ -70,6 +72,7 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 		cfg.Accounts.Mailer = s.sink.mailer(cfg.Accounts.Mailer)
 	}
 	h, auth := s.newServer(t, cfg)
+	t.Cleanup(func() { closeAuth(t, auth) }) // after the server's own cleanup below
 	if h == nil || auth == nil {
 		t.Fatal("authtest: Server returned a nil handler or *core.Auth")
 	}
@@ -107,6 +110,7 @@ func (s *suite) newEnv(t *testing.T, opts ...func(*core.Config)) *env {
 func (e *env) twin(t *testing.T) *env {
 	t.Helper()
 	h, auth := e.suite.newServer(t, e.cfg)
+	t.Cleanup(func() { closeAuth(t, auth) })
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	client := srv.Client()
@@ -186,3 +190,13 @@ func (b *logBuffer) String() string {
 // the store behind the server's back and expect the next request to see
 // it (the Revocation group tests the cache itself).
 func readEveryRequest(c *core.Config) { c.RevocationStaleness = core.ReadEveryRequest }
+
+// closeAuth stops what auth runs in the background (mail queue, event
+// delivery, the change-feed reader) once its test is over.
+func closeAuth(t *testing.T, auth *core.Auth) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := auth.Close(ctx); err != nil {
+		t.Errorf("Auth.Close: %v", err)
+	}
+}
