@@ -19,16 +19,24 @@ var routeModes = []fixture.Spec{
 	{Mode: fixture.ModeSession},
 }
 
-// BenchmarkRoute is GET /api/hello/ ({"message":"hello"}): bare, then
-// behind restauth's middleware in each mode and store, through Gin and
-// Echo. The bare result is the limit of its framework; the target is
-// jwt-HS256 ≥ 0.90× bare in throughput, i.e. ns/op ≤ bare/0.90.
+// BenchmarkRoute is GET /api/hello/ ({"message":"hello"}): bare, behind
+// the framework's peer JWT middleware (gin/gin-jwt, echo/echo-jwt: HS256
+// bearer, no store), then behind restauth's middleware in each mode and
+// store, through Gin and Echo. The bare result is the limit of its
+// framework; the target is jwt-HS256 ≥ 0.90× bare in throughput, i.e.
+// ns/op ≤ bare/0.90, and the peer is the library an app would use
+// instead.
 func BenchmarkRoute(b *testing.B) {
 	for _, f := range frameworks {
 		bare := fixture.Spec{Framework: f, Mode: fixture.ModeBare}
 		b.Run(bare.String(), func(b *testing.B) {
 			app := build(b, bare)
 			benchServe(b, app.Handler, authedGET(fixture.HelloPath, fixture.Credential{}), http.StatusOK)
+		})
+		peer := fixture.Spec{Framework: f, Mode: fixture.ModePeerJWT}
+		b.Run(peer.String(), func(b *testing.B) {
+			app := build(b, peer)
+			benchServe(b, app.Handler, authedGET(fixture.HelloPath, login(b, app)), http.StatusOK)
 		})
 		for _, m := range routeModes {
 			for _, st := range stores {

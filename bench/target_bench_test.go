@@ -58,6 +58,9 @@ func handlerOp(b *testing.B, h http.Handler, r *http.Request, want int) func() {
 //
 //   - jwt/<framework>: the JWT-protected route (HS256 bearer, memstore)
 //     against the bare route; metric jwt/bare-throughput, target ≥ 0.90;
+//   - peer/<framework>/<store>: the same route in restauth's default JWT
+//     mode against the framework's peer (gin-jwt, echo-jwt); metric
+//     jwt/peer-throughput, target > 1 on SQLite (issue 17);
 //   - user/<framework>: GET user/ on SQLite (token) against the bare
 //     single-row query on SQLite; metric user/query-throughput, target ≥ 0.80;
 //   - login/<store>: a login at production cost against one password
@@ -72,6 +75,18 @@ func BenchmarkTarget(b *testing.B) {
 				"jwt", handlerOp(b, app.Handler, authedGET(fixture.HelloPath, login(b, app)), http.StatusOK),
 				"jwt/bare-throughput", false)
 		})
+	}
+	for _, f := range frameworks {
+		for _, st := range stores {
+			b.Run("peer/"+string(f)+"/"+string(st), func(b *testing.B) {
+				peer := build(b, fixture.Spec{Framework: f, Mode: fixture.ModePeerJWT})
+				app := build(b, fixture.Spec{Framework: f, Mode: fixture.ModeJWT, Store: st})
+				benchPair(b,
+					fixture.PeerName(f), handlerOp(b, peer.Handler, authedGET(fixture.HelloPath, login(b, peer)), http.StatusOK),
+					"jwt", handlerOp(b, app.Handler, authedGET(fixture.HelloPath, login(b, app)), http.StatusOK),
+					"jwt/peer-throughput", false)
+			})
+		}
 	}
 	for _, f := range frameworks {
 		b.Run("user/"+string(f), func(b *testing.B) {

@@ -37,6 +37,7 @@ type childOptions struct {
 	readyTimeout time.Duration // how long to wait for it to listen
 	cpuProfile   string        // file for a CPU profile of its whole life, or ""
 	cpus         []int         // CPUs it pins itself to (-serve-cpus), or nil
+	env          []string      // its environment; nil: this process's
 }
 
 // startChild execs the server name and waits until it listens.
@@ -54,6 +55,7 @@ func startChild(ctx context.Context, name string, o childOptions) (*child, error
 		args = append(args, "-serve-cpus="+formatCPUs(o.cpus))
 	}
 	c.cmd = exec.Command(exe, args...)
+	c.cmd.Env = o.env
 	c.cmd.SysProcAttr = childAttr()
 	c.cmd.Stderr = (*childStderr)(c)
 	if c.stdin, err = c.cmd.StdinPipe(); err != nil {

@@ -17,7 +17,7 @@ func (h *harness) runFlood(ctx context.Context) {
 		return
 	}
 	h.floodSkipped = "interrupted" // until a round completes
-	if _, err := serverSpec(loginServer); err != nil {
+	if _, err := serverSpec(loginServer, h.cfg.postgresURL); err != nil {
 		h.floodSkipped = err.Error()
 		return
 	}

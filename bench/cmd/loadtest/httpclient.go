@@ -40,14 +40,34 @@ func (c *setupClient) CloseIdle() { c.transport.CloseIdleConnections() }
 // base is the URL of a child's server.
 func base(c *child) string { return "http://" + c.info.Addr }
 
-// login logs the bench user in on child c and returns the credential of
-// spec's mode.
+// login logs the bench user in on child ch and returns the credential of
+// its server's mode.
 func (c *setupClient) login(ctx context.Context, ch *child) (fixture.Credential, error) {
-	spec, err := serverSpec(ch.name)
-	if err != nil {
-		return fixture.Credential{}, err
+	spec, ok := servers[ch.name]
+	if !ok {
+		return fixture.Credential{}, fmt.Errorf("unknown server %q", ch.name)
 	}
 	return fixture.Login(ctx, c.Do, base(ch), spec, ch.info.Username)
+}
+
+// get GETs path on ch with the header pairs and returns the status and
+// up to 64 KiB of the body.
+func (c *setupClient) get(ctx context.Context, ch *child, path string, headers ...string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base(ch)+path, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+	return res.StatusCode, body, err
 }
 
 // getJSON GETs path on ch and decodes the JSON answer into v.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/restauth/restauth/bench/internal/fixture"
 )
 
 // TestReadResponse checks the load client's response framing: every
@@ -126,5 +128,81 @@ func TestCPUSplit(t *testing.T) {
 	}
 	if _, err := parseCPUs("1,x"); err == nil {
 		t.Error("parseCPUs accepted a non-number")
+	}
+}
+
+// TestScenarios checks the scenario table: every row names a known
+// server, unique, and every row it is compared with exists and comes
+// first (so the round-robin measures the base before the row); each JWT
+// row of restauth is compared with the peer of its own framework, and the
+// peer rows really serve the peer.
+func TestScenarios(t *testing.T) {
+	seen := map[string]scenario{}
+	for _, sc := range getScenarios {
+		spec, ok := servers[sc.server]
+		if !ok {
+			t.Errorf("%s: unknown server %q", sc.name, sc.server)
+			continue
+		}
+		if _, dup := seen[sc.name]; dup {
+			t.Errorf("%s: two rows of that name", sc.name)
+		}
+		for _, c := range sc.comparisons() {
+			if _, ok := seen[c.base]; !ok {
+				t.Errorf("%s: compared with %q, not an earlier row", sc.name, c.base)
+			}
+		}
+		b, ok := seen[bareRow(sc)]
+		if sc.name == bareRow(sc) {
+			b, ok = sc, true
+		}
+		if !ok || servers[b.server].Mode != fixture.ModeBare || servers[b.server].Framework != spec.Framework || b.credentialOf != "" {
+			t.Errorf("%s: bare row %q is not its framework's bare handler", sc.name, bareRow(sc))
+		}
+		if spec.Mode == fixture.ModeJWT && sc.path == fixture.HelloPath {
+			p, ok := seen[sc.peer]
+			if !ok || servers[p.server].Mode != fixture.ModePeerJWT || servers[p.server].Framework != spec.Framework {
+				t.Errorf("%s: peer %q is not the %s peer", sc.name, sc.peer, spec.Framework)
+			}
+		}
+		if spec.Mode == fixture.ModePeerJWT && (!sc.auth || sc.path != fixture.HelloPath) {
+			t.Errorf("%s: a peer row must send its token to the hello route", sc.name)
+		}
+		seen[sc.name] = sc
+	}
+	for _, name := range []string{ginPeer, echoPeer, "gin jwt on sqlite", "echo jwt on sqlite", "gin jwt on postgres",
+		"gin token on sqlite", "gin session on sqlite", "sqlite GET user/ (jwt)"} {
+		if _, ok := seen[name]; !ok {
+			t.Errorf("no row %q", name)
+		}
+	}
+}
+
+// TestPostgresURL checks where the PostgreSQL database comes from: the
+// flag, then the harness's variable, then the tests' one; none skips the
+// rows with a note naming all three.
+func TestPostgresURL(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	both := map[string]string{postgresEnv: "postgres://bench@127.0.0.1/b", testPostgresEnv: "postgres://test@127.0.0.1/t"}
+	for _, c := range []struct {
+		flag string
+		env  map[string]string
+		want string
+	}{
+		{"postgres://flag@127.0.0.1/f", both, "postgres://flag@127.0.0.1/f"},
+		{"", both, both[postgresEnv]},
+		{"", map[string]string{testPostgresEnv: both[testPostgresEnv]}, both[testPostgresEnv]},
+		{"", nil, ""},
+	} {
+		if got := postgresURL(c.flag, env(c.env)); got != c.want {
+			t.Errorf("postgresURL(%q, %v) = %q, want %q", c.flag, c.env, got, c.want)
+		}
+	}
+	_, err := serverSpec("gin-jwt-postgres", "")
+	if err == nil || !strings.Contains(err.Error(), testPostgresEnv) || !strings.Contains(err.Error(), "-postgres") {
+		t.Errorf("serverSpec without a database: %v", err)
+	}
+	if s, err := serverSpec("gin-jwt-postgres", both[postgresEnv]); err != nil || s.PostgresURL != both[postgresEnv] {
+		t.Errorf("serverSpec = %+v, %v", s, err)
 	}
 }

@@ -1,6 +1,6 @@
 // Command loadtest measures restauth under HTTP load, in one run:
 //
-//	go run ./cmd/loadtest                            # from bench/: every scenario, about 2.5 minutes
+//	go run ./cmd/loadtest                            # from bench/: every scenario, about 3.5 minutes
 //	go run ./cmd/loadtest -rounds 3                  # every GET row 3 times, interleaved; medians (BENCHMARKS.md's run)
 //	go run ./cmd/loadtest -duration 1s -warmup 200ms # every scenario once, under a minute: a check that it runs
 //	go run ./cmd/loadtest -run 'gin|flood'           # only the rows whose name matches
@@ -27,9 +27,16 @@
 // user/, against a fresh server whose peak RSS is read from
 // /proc/PID/status VmHWM) and the verdict on each target.
 //
-// PostgreSQL rows run when RESTAUTH_BENCH_POSTGRES_URL names a database on
-// this machine (loopback or a socket); otherwise they are reported as
-// skipped.
+// PostgreSQL rows run when -postgres, RESTAUTH_BENCH_POSTGRES_URL or
+// RESTAUTH_TEST_POSTGRES_URL (the first set) names a database on this
+// machine (loopback or a socket); otherwise they are reported as skipped.
+//
+// The JWT rows are also compared with the peer of their framework, the
+// JWT middleware an application would use instead of restauth:
+// appleboy/gin-jwt on Gin and labstack/echo-jwt on Echo, serving the same
+// route and JSON behind an HS256 bearer token of the same size, measured
+// in the same rounds. Before any load every row is requested once and
+// must answer 200 (and the hello JSON), or it is skipped.
 //
 // The harness stops by itself; it stops its servers on exit and on
 // SIGINT/SIGTERM, and the kernel signals them if it dies (Linux
@@ -80,6 +87,8 @@ func run(args []string) error {
 	fs.IntVar(&cfg.floodReaders, "flood-readers", 10, "connections reading user/ during the login flood")
 	fs.StringVar(&pattern, "run", "", "regular expression selecting rows by name (default all)")
 	fs.BoolVar(&list, "list", false, "list the scenarios and exit")
+	var pg string
+	fs.StringVar(&pg, "postgres", "", "PostgreSQL database of the PostgreSQL rows, on this machine (default $"+postgresEnv+", else $"+testPostgresEnv+"; without any the rows are skipped)")
 	fs.StringVar(&cfg.profileDir, "profile", "", "write a CPU profile of every server process into this directory (NAME.cpu.pprof; go tool pprof it)")
 	fs.StringVar(&serveArg, "serve", "", "internal: serve the named app (a child process of the harness)")
 	fs.DurationVar(&cfg.serveMax, "serve-max", 30*time.Minute, "internal: a server's maximum lifetime")
@@ -120,6 +129,7 @@ func run(args []string) error {
 		cfg.floodLogins < 1 || cfg.floodReaders < 1 || cfg.timeout <= 0 {
 		return fmt.Errorf("-duration, -c, -rounds, -max-requests, -flood, -flood-readers and -timeout must be positive")
 	}
+	cfg.postgresURL = postgresURL(pg, os.Getenv)
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return fmt.Errorf("-run: %w", err)

@@ -154,19 +154,22 @@ func (h *harness) report(goVersion string) {
 	for _, r := range h.rows {
 		if r.skipped != "" {
 			rows = append(rows, []string{r.sc.name, "skipped: " + r.skipped, "", "", "", "", "", ""})
-			if r.sc.target > 0 {
-				verdicts = append(verdicts, verdict{fmt.Sprintf("%s ≥ %.2f× %s", r.sc.name, r.sc.target, r.sc.baseline), "-", "SKIPPED"})
+			for _, c := range r.sc.comparisons() {
+				if c.target > 0 {
+					verdicts = append(verdicts, verdict{fmt.Sprintf("%s ≥ %.2f× %s", r.sc.name, c.target, c.base), "-", "SKIPPED"})
+				}
 			}
 			continue
 		}
 		s := sums[r.sc.name]
 		ratio := ""
-		for _, base := range []string{r.sc.baseline, r.sc.sameRequest} {
+		for _, c := range r.sc.comparisons() {
+			base, target := c.base, c.target
 			b, ok := byName[base]
 			x, ok := pairedRatio(r, b, ok)
 			if !ok {
-				if r.sc.target > 0 && base != "" {
-					verdicts = append(verdicts, verdict{fmt.Sprintf("%s ≥ %.2f× %s", r.sc.name, r.sc.target, base), "-", "SKIPPED"})
+				if target > 0 {
+					verdicts = append(verdicts, verdict{fmt.Sprintf("%s ≥ %.2f× %s", r.sc.name, target, base), "-", "SKIPPED"})
 				}
 				continue
 			}
@@ -187,16 +190,16 @@ func (h *harness) report(goVersion string) {
 			}
 			ratio += ")"
 			ratio = strings.TrimSuffix(ratio, " ()")
-			if r.sc.target > 0 {
+			if target > 0 {
 				res := "PASS"
-				if x.median < r.sc.target {
+				if x.median < target {
 					res = "FAIL"
 				}
 				measured := fmt.Sprintf("%.3f×", x.median)
 				if x.rounds > 1 {
 					measured += fmt.Sprintf(" (rounds %.2f–%.2f)", x.lo, x.hi)
 				}
-				verdicts = append(verdicts, verdict{fmt.Sprintf("%s ≥ %.2f× %s", r.sc.name, r.sc.target, base), measured, res})
+				verdicts = append(verdicts, verdict{fmt.Sprintf("%s ≥ %.2f× %s", r.sc.name, target, base), measured, res})
 			}
 		}
 		if ratio == "" {
@@ -215,6 +218,7 @@ func (h *harness) report(goVersion string) {
 	if len(rows) > 0 {
 		table(w, []string{"scenario", "req/s", "p50", "p99", "server CPU/req", "loadgen CPU/req", "ratio", "errors"}, rows)
 		fmt.Fprintln(w)
+		h.ratioTable(w, byName, sums)
 	}
 
 	if l := h.login; l.skipped != "not selected" {
@@ -300,4 +304,36 @@ func errText(r loadResult) string {
 		return fmt.Sprint(r.errors)
 	}
 	return fmt.Sprintf("%d (%v)", r.errors, r.firstErr)
+}
+
+// ratioTable writes every measured row's throughput over the bare
+// handler of its framework and, for JWT rows, over the framework's peer
+// (gin-jwt, echo-jwt), both paired round by round like the ratio column.
+func (h *harness) ratioTable(w io.Writer, byName map[string]*row, sums map[string]summary) {
+	cell := func(r *row, base string) string {
+		b, ok := byName[base]
+		x, ok := pairedRatio(r, b, ok)
+		switch {
+		case !ok:
+			return "-"
+		case x.rounds > 1:
+			return fmt.Sprintf("%.2f× (%.2f–%.2f)", x.median, x.lo, x.hi)
+		}
+		return fmt.Sprintf("%.2f×", x.median)
+	}
+	var rows [][]string
+	for _, r := range h.rows {
+		if r.skipped != "" {
+			rows = append(rows, []string{r.sc.name, "skipped: " + r.skipped, "", ""})
+			continue
+		}
+		bare, peer := bareRow(r.sc), "-"
+		if r.sc.peer != "" {
+			peer = cell(r, r.sc.peer) + " " + r.sc.peer
+		}
+		rows = append(rows, []string{r.sc.name, fmt.Sprintf("%.0f", sums[r.sc.name].rate), cell(r, bare) + " " + bare, peer})
+	}
+	fmt.Fprintf(w, "### ratios to the bare handler and to the peer (medians of per-round ratios, range)\n\n")
+	table(w, []string{"scenario", "req/s", "× bare handler", "× peer"}, rows)
+	fmt.Fprintln(w)
 }

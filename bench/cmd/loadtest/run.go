@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/restauth/restauth/bench/internal/fixture"
@@ -26,6 +28,9 @@ type config struct {
 	run          *regexp.Regexp
 	serveMax     time.Duration
 	profileDir   string // CPU profiles of the servers, or ""
+	// postgresURL is the PostgreSQL database of the PostgreSQL rows, or
+	// "" (see postgresURL); it reaches the servers in their environment.
+	postgresURL string
 	// pin puts the load generator on CPU 0 and the servers of the GET
 	// rows on the others while the GET rows run (see -pin).
 	pin      bool
@@ -85,6 +90,9 @@ type harness struct {
 // profile file (with -profile).
 func (h *harness) childOptions(profile string) childOptions {
 	o := childOptions{maxLife: h.cfg.serveMax, readyTimeout: time.Minute, cpus: h.serverCPUs}
+	if h.cfg.postgresURL != "" {
+		o.env = append(os.Environ(), postgresEnv+"="+h.cfg.postgresURL)
+	}
 	if h.cfg.profileDir != "" {
 		o.cpuProfile = filepath.Join(h.cfg.profileDir, profile+".cpu.pprof")
 	}
@@ -119,7 +127,7 @@ func (h *harness) server(ctx context.Context, name string, auth bool) *child {
 	if _, failed := h.failures[name]; failed {
 		return nil
 	}
-	if _, err := serverSpec(name); err != nil {
+	if _, err := serverSpec(name, h.cfg.postgresURL); err != nil {
 		h.failures[name] = err.Error()
 		return nil
 	}
@@ -170,6 +178,9 @@ func (h *harness) runGets(ctx context.Context) {
 			r.skipped = h.failures[sc.server]
 		} else if sc.credentialOf != "" && h.server(ctx, sc.credentialOf, true) == nil {
 			r.skipped = h.failures[sc.credentialOf]
+		} else if err := h.check(ctx, sc); err != nil {
+			r.skipped = err.Error()
+			h.logf("  %s: %v", sc.name, err)
 		}
 	}
 	for round := 1; round <= h.cfg.rounds && ctx.Err() == nil; round++ {
@@ -185,15 +196,36 @@ func (h *harness) runGets(ctx context.Context) {
 	}
 }
 
+// check sends sc's request once before any load: it must answer 200, and
+// the hello route the JSON every mode answers, so that no row measures
+// the speed of a 401 or of another page (the load client looks at the
+// status only). A failing row is skipped with the answer as the reason.
+func (h *harness) check(ctx context.Context, sc scenario) error {
+	status, body, err := h.client.get(ctx, h.servers[sc.server], sc.path, h.headers(sc)...)
+	if err != nil {
+		return fmt.Errorf("check request: %w", err)
+	}
+	if status != http.StatusOK || (sc.path == fixture.HelloPath && strings.TrimSpace(string(body)) != fixture.HelloBody) {
+		return fmt.Errorf("check request answered %d %.200q, want 200 %s", status, body, fixture.HelloBody)
+	}
+	return nil
+}
+
+// headers are the credential header pair sc sends, if any.
+func (h *harness) headers(sc scenario) []string {
+	if cred, ok := h.creds[sc.server]; ok && sc.auth {
+		return []string{cred.Header, cred.Value}
+	}
+	if cred, ok := h.creds[sc.credentialOf]; ok {
+		return []string{cred.Header, cred.Value}
+	}
+	return nil
+}
+
 // measureGet drives one GET scenario once.
 func (h *harness) measureGet(ctx context.Context, sc scenario) measure {
 	c := h.servers[sc.server]
-	var headers []string
-	if cred, ok := h.creds[sc.server]; ok && sc.auth {
-		headers = []string{cred.Header, cred.Value}
-	} else if cred, ok := h.creds[sc.credentialOf]; ok {
-		headers = []string{cred.Header, cred.Value}
-	}
+	headers := h.headers(sc)
 	var m measure
 	var srv0, gen0 time.Duration
 	l := load{

@@ -72,12 +72,14 @@ func handleHash(ctx context.Context, mux *http.ServeMux, app *fixture.App) error
 	return nil
 }
 
-// serve is the child process: it builds the named app, listens on a free
-// port of 127.0.0.1, reports it on stdout and serves until it is told to
+// serve is the child process: it builds the named app (on the PostgreSQL
+// database the harness passes in postgresEnv, if the app needs one),
+// listens on a free port of 127.0.0.1, reports it on stdout and serves
+// until it is told to
 // stop (SIGINT, SIGTERM), its parent goes away (stdin closes) or maxLife
 // passes. With cpuProfile it writes a CPU profile of its whole life there.
 func serve(name string, maxLife time.Duration, cpuProfile string) error {
-	spec, err := serverSpec(name)
+	spec, err := serverSpec(name, os.Getenv(postgresEnv))
 	if err != nil {
 		return err
 	}

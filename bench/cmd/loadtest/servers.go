@@ -1,19 +1,39 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/restauth/restauth/bench/internal/fixture"
 )
 
-// postgresEnv names the PostgreSQL database of the user/ on PostgreSQL
-// scenario. Without it the scenario is reported as skipped.
-const postgresEnv = "RESTAUTH_BENCH_POSTGRES_URL"
+// postgresEnv names the PostgreSQL database of the PostgreSQL rows;
+// -postgres overrides it, and without either the harness falls back to
+// testPostgresEnv, the database of restauth's own tests. With none of
+// them the rows are reported as skipped. The harness hands the database
+// to its servers in postgresEnv.
+const (
+	postgresEnv     = "RESTAUTH_BENCH_POSTGRES_URL"
+	testPostgresEnv = "RESTAUTH_TEST_POSTGRES_URL"
+)
+
+// noPostgres is why the PostgreSQL rows are skipped without a database.
+const noPostgres = "no PostgreSQL database: set -postgres, " + postgresEnv + " or " + testPostgresEnv
+
+// postgresURL picks the PostgreSQL database: the -postgres flag, else
+// postgresEnv, else testPostgresEnv; "" when none is set.
+func postgresURL(flagValue string, getenv func(string) string) string {
+	for _, u := range []string{flagValue, getenv(postgresEnv), getenv(testPostgresEnv)} {
+		if u != "" {
+			return u
+		}
+	}
+	return ""
+}
 
 // servers are the applications a child process can serve, by name
 // (loadtest -serve=NAME). Every scenario names one.
@@ -25,11 +45,14 @@ var servers = map[string]fixture.Spec{
 	"gin-jwt-eddsa":      {Framework: fixture.Gin, Mode: fixture.ModeJWT, JWTAlg: "EdDSA"},
 	"gin-jwt-stateless":  {Framework: fixture.Gin, Mode: fixture.ModeJWT, Stateless: true},
 	"gin-jwt-sqlite":     {Framework: fixture.Gin, Mode: fixture.ModeJWT, Store: fixture.SQLite},
+	"gin-jwt-postgres":   {Framework: fixture.Gin, Mode: fixture.ModeJWT, Store: fixture.Postgres},
+	"gin-session-sqlite": {Framework: fixture.Gin, Mode: fixture.ModeSession, Store: fixture.SQLite},
 	"gin-token":          {Framework: fixture.Gin, Mode: fixture.ModeToken},
 	"gin-session":        {Framework: fixture.Gin, Mode: fixture.ModeSession},
 	"echo-bare":          {Framework: fixture.Echo, Mode: fixture.ModeBare},
 	"echo-jwt":           {Framework: fixture.Echo, Mode: fixture.ModeJWT},
 	"echo-jwt-nocache":   {Framework: fixture.Echo, Mode: fixture.ModeJWT, NoTokenCache: true},
+	"echo-jwt-sqlite":    {Framework: fixture.Echo, Mode: fixture.ModeJWT, Store: fixture.SQLite},
 	"echo-token":         {Framework: fixture.Echo, Mode: fixture.ModeToken},
 	"echo-session":       {Framework: fixture.Echo, Mode: fixture.ModeSession},
 	"gin-query-sqlite":   {Framework: fixture.Gin, Mode: fixture.ModeQuery, Store: fixture.SQLite},
@@ -38,6 +61,10 @@ var servers = map[string]fixture.Spec{
 	"gin-query-postgres": {Framework: fixture.Gin, Mode: fixture.ModeQuery, Store: fixture.Postgres},
 	// Production password cost (argon2id m=19 MiB, t=2, p=1) on SQLite.
 	"gin-login": {Framework: fixture.Gin, Mode: fixture.ModeToken, Store: fixture.SQLite, Hasher: fixture.ProductionHash},
+	// The peers of the JWT rows: appleboy/gin-jwt and labstack/echo-jwt
+	// (HS256 bearer, no store).
+	"gin-peer-jwt":  {Framework: fixture.Gin, Mode: fixture.ModePeerJWT},
+	"echo-peer-jwt": {Framework: fixture.Echo, Mode: fixture.ModePeerJWT},
 }
 
 // serverNames lists the servers, sorted, for -help and errors.
@@ -50,17 +77,17 @@ func serverNames() string {
 	return strings.Join(names, ", ")
 }
 
-// serverSpec returns the spec of server name, completed from the
-// environment, or why it cannot run here.
-func serverSpec(name string) (fixture.Spec, error) {
+// serverSpec returns the spec of server name, completed with the
+// PostgreSQL database pg (see postgresURL), or why it cannot run here.
+func serverSpec(name, pg string) (fixture.Spec, error) {
 	s, ok := servers[name]
 	if !ok {
 		return s, fmt.Errorf("unknown server %q (known: %s)", name, serverNames())
 	}
 	if s.Store == fixture.Postgres {
-		u := os.Getenv(postgresEnv)
+		u := pg
 		if u == "" {
-			return s, fmt.Errorf("%s not set", postgresEnv)
+			return s, errors.New(noPostgres)
 		}
 		if err := checkLoopbackDB(u); err != nil {
 			return s, err
@@ -75,7 +102,7 @@ func serverSpec(name string) (fixture.Spec, error) {
 func checkLoopbackDB(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("%s: not a URL", postgresEnv)
+		return errors.New("the PostgreSQL database is not a URL")
 	}
 	host := u.Hostname()
 	if host == "" {
@@ -88,5 +115,5 @@ func checkLoopbackDB(raw string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("%s: host %q is not a loopback address; the load test only targets this machine", postgresEnv, host)
+	return fmt.Errorf("PostgreSQL host %q is not a loopback address; the load test only targets this machine", host)
 }
