@@ -33,16 +33,6 @@ func (u *User) Details() UserDetails {
 // UserFields.Render cannot replace.
 var reservedUserMembers = []string{"pk", "username", "email", "first_name", "last_name"}
 
-// extendedDetails is a user representation with the application's members
-// (UserFields.Render) or without the username (EmailOnly). The default
-// representation stays a plain UserDetails, encoded without a custom
-// marshaler.
-type extendedDetails struct {
-	UserDetails
-	extra     map[string]any
-	emailOnly bool
-}
-
 // emailOnlyDetails is UserDetails without the username.
 type emailOnlyDetails struct {
 	PK        int64  `json:"pk"`
@@ -51,29 +41,30 @@ type emailOnlyDetails struct {
 	LastName  string `json:"last_name"`
 }
 
-// MarshalJSON writes restauth's members in dj-rest-auth's order, then the
-// extra members sorted by name (a reserved name among them is skipped).
-func (d extendedDetails) MarshalJSON() ([]byte, error) {
+// marshalDetails writes d in dj-rest-auth's member order (without the
+// username in EmailOnly mode), then the extra members sorted by name,
+// skipping reserved names.
+func marshalDetails(d UserDetails, extra map[string]any, emailOnly bool) ([]byte, error) {
 	var (
 		b   []byte
 		err error
 	)
-	if d.emailOnly {
+	if emailOnly {
 		b, err = marshalRaw(emailOnlyDetails{PK: d.PK, Email: d.Email, FirstName: d.FirstName, LastName: d.LastName})
 	} else {
-		b, err = marshalRaw(d.UserDetails)
+		b, err = marshalRaw(d)
 	}
-	if err != nil || len(d.extra) == 0 {
+	if err != nil || len(extra) == 0 {
 		return b, err
 	}
 	var buf bytes.Buffer
 	buf.Write(b[:len(b)-1]) // without the closing brace
-	for _, name := range slices.Sorted(maps.Keys(d.extra)) {
+	for _, name := range slices.Sorted(maps.Keys(extra)) {
 		if slices.Contains(reservedUserMembers, name) {
 			continue
 		}
 		k, _ := marshalRaw(name)
-		v, err := marshalRaw(d.extra[name])
+		v, err := marshalRaw(extra[name])
 		if err != nil {
 			return nil, fmt.Errorf("restauth: user member %s: %w", k, err)
 		}
@@ -88,34 +79,34 @@ func (d extendedDetails) MarshalJSON() ([]byte, error) {
 
 // userDetails renders u for the wire: restauth's members, the application's
 // (UserFields.Render) and, in EmailOnly mode, no username. The result is a
-// UserDetails unless one of those hooks changes it. A failing Render
-// answers 503; a reserved member it returns is dropped and logged.
+// plain UserDetails when neither hook applies, else the representation
+// already encoded (json.RawMessage), so that an unencodable member is a
+// 503 found here, not a half-written 200, and nothing is encoded twice. A
+// failing Render answers 503; a reserved member it returns is dropped and
+// logged.
 func (a *Auth) userDetails(ctx context.Context, u *User) (any, error) {
 	render := a.cfg.UserFields.Render
 	if render == nil && !a.cfg.EmailOnly {
 		return u.Details(), nil
 	}
-	d := extendedDetails{UserDetails: u.Details(), emailOnly: a.cfg.EmailOnly}
-	if render == nil {
-		return d, nil
-	}
-	extra, err := render(ctx, u)
-	if err != nil {
-		return nil, unavailable(fmt.Errorf("restauth: UserFields.Render: %w", err))
-	}
-	for name := range extra {
-		if slices.Contains(reservedUserMembers, name) {
-			a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: UserFields.Render returned a member restauth renders itself; dropped",
-				slog.String("member", name))
+	var extra map[string]any
+	if render != nil {
+		var err error
+		if extra, err = render(ctx, u); err != nil {
+			return nil, unavailable(fmt.Errorf("restauth: UserFields.Render: %w", err))
+		}
+		for name := range extra {
+			if slices.Contains(reservedUserMembers, name) {
+				a.cfg.Logger.LogAttrs(ctx, slog.LevelError, "restauth: UserFields.Render returned a member restauth renders itself; dropped",
+					slog.String("member", name))
+			}
 		}
 	}
-	d.extra = extra
-	if _, err := d.MarshalJSON(); err != nil {
-		// Found here, not while the answer is written: a 503, not a
-		// half-written 200.
+	b, err := marshalDetails(u.Details(), extra, a.cfg.EmailOnly)
+	if err != nil {
 		return nil, unavailable(err)
 	}
-	return d, nil
+	return json.RawMessage(b), nil
 }
 
 // marshalRaw is json.Marshal without HTML escaping, as WriteJSON writes.
