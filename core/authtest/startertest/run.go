@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -54,9 +53,7 @@ func runOn(t *testing.T, spec Spec, dbURL, mode string) {
 		"RESTAUTH_SMTP_ADDR":          smtp.Addr(),
 		"RESTAUTH_EMAIL_VERIFICATION": "mandatory",
 	}
-	if !strings.HasPrefix(dbURL, "sqlite:") {
-		env["RESTAUTH_THROTTLE"] = "off" // see Start: counters on shared databases add up
-	}
+	throttleOffOnSharedDatabase(dbURL, env)
 	getenv := func(k string) string { return env[k] }
 	ctx := t.Context()
 	// Shared databases keep rows between runs: use a fresh account.

@@ -52,14 +52,7 @@ func Start(t *testing.T, run MainWithLogger, dbURL string, env map[string]string
 		"RESTAUTH_ADDR":         freeAddr(t),
 		"RESTAUTH_SECRET_KEY":   "starter-test-secret-key-0123456789abcdef",
 	}}
-	if !strings.HasPrefix(dbURL, "sqlite:") {
-		// A server database outlives the test and is shared by the
-		// starters' test packages, which run at once from 127.0.0.1: their
-		// rate-limit counters would add up across packages and runs.
-		// Throttling is tested on SQLite (a fresh file per test) and in
-		// core; a test that wants it here sets RESTAUTH_THROTTLE itself.
-		s.env["RESTAUTH_THROTTLE"] = "off"
-	}
+	throttleOffOnSharedDatabase(dbURL, s.env)
 	for k, v := range env {
 		s.env[k] = v
 	}
@@ -109,4 +102,16 @@ func RandomSuffix(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// throttleOffOnSharedDatabase turns rate limits off in env unless dbURL is
+// SQLite. A server database outlives the test and is shared by the
+// starters' test packages, which run at once from 127.0.0.1: their
+// rate-limit counters would add up across packages and runs. Throttling
+// is tested on SQLite (a fresh file per test) and in core; a test that
+// wants it on a server database sets RESTAUTH_THROTTLE itself.
+func throttleOffOnSharedDatabase(dbURL string, env map[string]string) {
+	if !strings.HasPrefix(dbURL, "sqlite:") {
+		env["RESTAUTH_THROTTLE"] = "off"
+	}
 }
