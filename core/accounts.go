@@ -37,9 +37,18 @@ func (a *Auth) registrationEnabled() bool {
 }
 
 // resetUser is what a reset token is bound to: the password hash, the last
-// login and the addresses, so the token dies when any of them changes.
-func resetUser(u *User) djangosign.ResetUser {
-	return djangosign.ResetUser{PK: u.ID, PasswordHash: u.PasswordHash, LastLogin: u.LastLogin, Email: u.Email}
+// login and the addresses (with an EmailAddressStore, every address row of
+// the user, as allauth's tokens), so the token dies when any of them
+// changes.
+func (a *Auth) resetUser(ctx context.Context, u *User) (djangosign.ResetUser, error) {
+	r := djangosign.ResetUser{PK: u.ID, PasswordHash: u.PasswordHash, LastLogin: u.LastLogin, Email: u.Email}
+	if es, ok := a.cfg.Store.(EmailAddressStore); ok {
+		var err error
+		if r.ExtraEmails, err = es.EmailAddresses(ctx, u.ID); err != nil {
+			return r, unavailable(err)
+		}
+	}
+	return r, nil
 }
 
 // link fills a URL template's {name} placeholders with path-escaped values.
@@ -90,7 +99,17 @@ func (a *Auth) sendConfirmation(ctx context.Context, u *User) {
 	if u.Email == "" || a.cfg.Accounts.Mailer == nil {
 		return
 	}
-	key := a.accounts.signer.DumpsInt(u.ID)
+	id := u.ID
+	if es, ok := a.cfg.Store.(EmailAddressStore); ok {
+		// allauth signs the address's row, not the user.
+		var err error
+		if id, err = es.EmailAddressID(ctx, u.ID); err != nil {
+			a.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "restauth: no confirmation mail: email address not found",
+				slog.Int64("user_id", u.ID), slog.String("error", err.Error()))
+			return
+		}
+	}
+	key := a.accounts.signer.DumpsInt(id)
 	a.sendMail(ctx, mail.TemplateEmailConfirmation, u, mail.Data{
 		Key: key, ActivateURL: link(a.cfg.Accounts.VerifyEmailURL, "key", key),
 	})

@@ -81,7 +81,7 @@ func New(cfg Config) (*Auth, error) {
 	for _, m := range cfg.Methods {
 		switch m {
 		case MethodToken:
-			a.chain = append(a.chain, &tokenAuthenticator{store: cfg.Store, msgs: a.msgs, now: cfg.Now, logins: a.logins})
+			a.chain = append(a.chain, &tokenAuthenticator{store: cfg.Store, keys: a.tokenKeys(), msgs: a.msgs, now: cfg.Now, logins: a.logins})
 		case MethodJWT:
 			a.chain = append(a.chain, &jwtAuthenticator{auth: a, codec: a.jwt.codec, store: a.jwt.store, verified: a.jwt.verified})
 		case MethodSession:

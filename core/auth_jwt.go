@@ -136,6 +136,7 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 		user *User
 		err  error
 	)
+	credential := claims.Family
 	if claims.Family != "" {
 		var fam *RefreshFamily
 		user, fam, err = j.loginOf(ctx, claims.Family)
@@ -146,6 +147,8 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 			return nil, unavailable(err)
 		case fam.UserID != claims.UserID:
 			return nil, accessTokenError("Token is invalid or expired")
+		case continuedElsewhere(fam, claims):
+			credential = "" // the other service's token now: nothing here to revoke
 		case !fam.Revoked.IsZero():
 			return nil, accessTokenError("Token is blacklisted")
 		}
@@ -163,7 +166,7 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 	if !user.IsActive {
 		return nil, codedAuthError("User is inactive", "user_inactive")
 	}
-	return &Principal{User: user, Method: MethodJWT, Credential: claims.Family, Claims: claims.Extra}, nil
+	return &Principal{User: user, Method: MethodJWT, Credential: credential, Claims: claims.Extra}, nil
 }
 
 // loginOf reads a login (refresh family) and its user, from the

@@ -64,8 +64,11 @@ func (s *sessionAuthenticator) authenticate(ctx context.Context, w http.Response
 	seen, _ := sess.Values[sessionSeen].(int64)
 	hash, _ := sess.Values[sessionHash].(string)
 	now := a.cfg.Now()
-	if uid == 0 || now.Sub(time.Unix(created, 0)) > a.cfg.Session.AbsoluteTimeout ||
-		now.Sub(time.Unix(seen, 0)) > a.cfg.Session.IdleTimeout {
+	// A session another framework created (Django's, in a shared
+	// django_session table) carries no login or activity time: the
+	// store's expiry is its only deadline until restauth first touches it.
+	if uid == 0 || created != 0 && now.Sub(time.Unix(created, 0)) > a.cfg.Session.AbsoluteTimeout ||
+		seen != 0 && now.Sub(time.Unix(seen, 0)) > a.cfg.Session.IdleTimeout {
 		return nil, nil
 	}
 	user, err := a.userByID(r.Context(), uid)
@@ -75,7 +78,7 @@ func (s *sessionAuthenticator) authenticate(ctx context.Context, w http.Response
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	if !user.IsActive || !hmac.Equal([]byte(hash), []byte(a.sessionAuthHash(user))) {
+	if !user.IsActive || !a.validSessionAuthHash(user, hash) {
 		return nil, nil
 	}
 	if err := a.CheckCSRF(r); err != nil {
@@ -95,13 +98,27 @@ func (s *sessionAuthenticator) authenticate(ctx context.Context, w http.Response
 }
 
 // sessionAuthHash binds a session to the user's password hash and token
-// epoch (Django's get_session_auth_hash), keyed by the secret.
+// epoch (Django's get_session_auth_hash), keyed by the secret; a session
+// store shared with another framework (SessionAuthHasher) binds it that
+// framework's way instead.
 func (a *Auth) sessionAuthHash(u *User) string {
+	if h, ok := a.cfg.Session.Store.(SessionAuthHasher); ok {
+		return h.SessionAuthHash(u)
+	}
 	m := hmac.New(sha256.New, a.sessionKey[:])
 	m.Write([]byte(u.PasswordHash))
 	m.Write([]byte{0})
 	m.Write([]byte(strconv.FormatInt(u.TokenEpoch, 10)))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// validSessionAuthHash reports whether a session's hash still binds it
+// to u, in constant time.
+func (a *Auth) validSessionAuthHash(u *User, hash string) bool {
+	if h, ok := a.cfg.Session.Store.(SessionAuthHasher); ok {
+		return h.ValidSessionAuthHash(u, hash)
+	}
+	return hmac.Equal([]byte(hash), []byte(a.sessionAuthHash(u)))
 }
 
 // sessionOptions are the session cookie's attributes.

@@ -13,6 +13,7 @@ import (
 // key's owner with one store round trip. Its challenge is "Token".
 type tokenAuthenticator struct {
 	store  TokenStore
+	keys   TokenKeyStore // non-nil when the store keeps keys themselves
 	msgs   Messages
 	now    func() time.Time
 	logins *loginCache // nil: read the store every time
@@ -33,7 +34,7 @@ func (t *tokenAuthenticator) authenticate(ctx context.Context, _ http.ResponseWr
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}
 	digest := tokenDigest(key)
-	user, tok, err := t.lookup(ctx, digest)
+	user, tok, err := t.lookup(ctx, key, digest)
 	if errors.Is(err, ErrNotFound) {
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}
@@ -46,22 +47,40 @@ func (t *tokenAuthenticator) authenticate(ctx context.Context, _ http.ResponseWr
 	if !user.IsActive {
 		return nil, NewAuthError(t.msgs.Text(MsgUserInactive))
 	}
-	return &Principal{User: user, Method: MethodToken, Credential: digest}, nil
+	p := &Principal{User: user, Method: MethodToken, Credential: digest}
+	if t.keys != nil {
+		p.tokenKey = key
+	}
+	return p, nil
 }
 
 // lookup reads the token and its owner, from the login-state cache when
-// it holds a fresh copy.
-func (t *tokenAuthenticator) lookup(ctx context.Context, digest string) (*User, *Token, error) {
+// it holds a fresh copy. The cache is keyed by digest in every case.
+func (t *tokenAuthenticator) lookup(ctx context.Context, key, digest string) (*User, *Token, error) {
 	if t.logins == nil {
-		return t.store.UserByToken(ctx, digest)
+		return t.read(ctx, key, digest)
 	}
 	if u, tok, ok := t.logins.token(digest); ok {
 		return u, tok, nil
 	}
 	gen, read := t.logins.begin()
-	u, tok, err := t.store.UserByToken(ctx, digest)
+	u, tok, err := t.read(ctx, key, digest)
 	if err == nil {
 		t.logins.putToken(gen, read, u, tok)
+	}
+	return u, tok, err
+}
+
+// read asks the store for the token and its owner: by key from a
+// TokenKeyStore (the Token's Digest is then replaced by the digest, so
+// the key goes no further), by digest otherwise.
+func (t *tokenAuthenticator) read(ctx context.Context, key, digest string) (*User, *Token, error) {
+	if t.keys == nil {
+		return t.store.UserByToken(ctx, digest)
+	}
+	u, tok, err := t.keys.UserByTokenKey(ctx, key)
+	if err == nil {
+		tok.Digest = digest
 	}
 	return u, tok, err
 }

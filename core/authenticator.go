@@ -28,6 +28,10 @@ type Principal struct {
 	// without custom claims. Read them, never write them: the map may be
 	// shared with other requests carrying the same token.
 	Claims map[string]any
+
+	// tokenKey is the DB token's key, kept only when the store keeps keys
+	// themselves (TokenKeyStore), to delete it at logout. Never logged.
+	tokenKey string
 }
 
 // authenticator turns the credentials of one method into a Principal.

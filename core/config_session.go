@@ -25,6 +25,21 @@ type SessionConfig struct {
 	AbsoluteTimeout time.Duration
 }
 
+// SessionAuthHasher is an optional capability of a SessionConfig.Store
+// shared with another framework: it binds a session to the user the way
+// that framework does, so that sessions either side creates are accepted
+// by the other (sqlstore's Django session store uses Django's
+// get_session_auth_hash: an HMAC of the password hash alone, keyed by
+// Django's SECRET_KEY). Without it core uses its own hash, over the
+// password hash and User.TokenEpoch, keyed by Config.SecretKey.
+type SessionAuthHasher interface {
+	// SessionAuthHash returns the hash a new session of u carries.
+	SessionAuthHash(u *User) string
+	// ValidSessionAuthHash reports whether hash, read from a session,
+	// still binds it to u (in constant time).
+	ValidSessionAuthHash(u *User, hash string) bool
+}
+
 // Session defaults.
 const (
 	DefaultSessionIdleTimeout     = 24 * time.Hour

@@ -181,9 +181,7 @@ func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (e
 	ctx := req.r.Context()
 	now := a.cfg.Now().UTC()
 	record := !a.cfg.uses(MethodJWT) || a.cfg.JWT.UpdateLastLogin || len(a.cfg.Methods) > 1
-	loginTokens, combined := a.cfg.Store.(LoginTokenStore)
-	combined = combined && record && a.cfg.uses(MethodToken)
-	if record && !combined {
+	if record && !a.cfg.uses(MethodToken) {
 		if err := a.cfg.Store.RecordLogin(ctx, user.ID, now); err != nil {
 			return unavailable(err)
 		}
@@ -198,21 +196,13 @@ func (a *Auth) completeLogin(req *request, user *User, status int, pw string) (e
 	}()
 	var key string
 	if a.cfg.uses(MethodToken) {
-		var digest string
-		key, digest = newTokenKey()
-		tok := &Token{Digest: digest, UserID: user.ID, Created: now}
-		if a.cfg.TokenLifetime > 0 {
-			tok.Expires = now.Add(a.cfg.TokenLifetime)
+		var p *Principal
+		if key, p, err = a.issueToken(ctx, user, now, record); err != nil {
+			return err
 		}
-		if combined {
-			err = loginTokens.CreateLoginToken(ctx, tok, now)
-		} else {
-			err = a.cfg.Store.CreateToken(ctx, tok)
+		if p != nil {
+			minted = append(minted, p)
 		}
-		if err != nil {
-			return unavailable(err)
-		}
-		minted = append(minted, &Principal{User: user, Method: MethodToken, Credential: digest})
 	}
 	var pair jwtPair
 	if a.jwt != nil {

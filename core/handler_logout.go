@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -42,15 +43,17 @@ func (a *Auth) serveLogout(req *request) error {
 		}
 	}
 	var cookieFamily string
+	var cookieForeign *RefreshToken
 	if a.jwt != nil && !a.cfg.JWT.DisableCookies {
 		if c, err := req.r.Cookie(a.cfg.JWT.RefreshCookie); err == nil {
 			cookieFamily = a.refreshFamily(c.Value)
+			cookieForeign = a.foreignRefresh(c.Value)
 		}
 	}
 	// CSRF comes before the body is read: a form's csrfmiddlewaretoken is
 	// read without consuming it. A refresh cookie needs it even when the
 	// body names another refresh token.
-	if sess != nil || (cookieFamily != "" && !a.cfg.JWT.DisableCookieCSRF) {
+	if sess != nil || ((cookieFamily != "" || cookieForeign != nil) && !a.cfg.JWT.DisableCookieCSRF) {
 		if err := a.CheckCSRF(req.r); err != nil {
 			return err
 		}
@@ -61,9 +64,9 @@ func (a *Auth) serveLogout(req *request) error {
 	if err != nil {
 		return err
 	}
-	family := cookieFamily
+	family, foreign := cookieFamily, cookieForeign
 	if token, _ := body["refresh"].(string); token != "" && a.jwt != nil {
-		family = a.refreshFamily(token)
+		family, foreign = a.refreshFamily(token), a.foreignRefresh(token)
 	}
 	if a.cfg.uses(MethodSession) {
 		if err := a.endSession(req.w, req.r, sess); err != nil {
@@ -76,6 +79,14 @@ func (a *Auth) serveLogout(req *request) error {
 				return unavailable(err)
 			}
 			a.logins.forgetFamily(family)
+		}
+		if foreign != nil {
+			// dj-rest-auth's logout blacklists the refresh token it is
+			// given; one blacklisted already is just as logged out.
+			err := a.jwt.store.(RefreshBlacklist).BlacklistRefreshToken(ctx, foreign, a.cfg.Now().UTC())
+			if err != nil && !errors.Is(err, ErrRefreshUsed) {
+				return unavailable(err)
+			}
 		}
 		a.clearJWTCookies(req.w)
 	}
@@ -94,7 +105,7 @@ func (a *Auth) serveLogout(req *request) error {
 func (a *Auth) revokePrincipal(ctx context.Context, p *Principal) error {
 	switch {
 	case p.Method == MethodToken:
-		if err := a.cfg.Store.DeleteToken(ctx, p.Credential); err != nil {
+		if err := a.deleteToken(ctx, p); err != nil {
 			return unavailable(err)
 		}
 		a.logins.forgetToken(p.Credential)
@@ -118,4 +129,21 @@ func (a *Auth) refreshFamily(token string) string {
 		return ""
 	}
 	return claims.Family
+}
+
+// foreignRefresh returns the record of token when it is a valid refresh
+// token minted elsewhere (no family claim) and the store shares
+// SimpleJWT's blacklist (RefreshBlacklist), else nil.
+func (a *Auth) foreignRefresh(token string) *RefreshToken {
+	if token == "" {
+		return nil
+	}
+	if _, ok := a.jwt.store.(RefreshBlacklist); !ok {
+		return nil
+	}
+	claims, err := a.jwt.codec.Parse(token, simplejwt.Refresh)
+	if err != nil || claims.Family != "" {
+		return nil
+	}
+	return &RefreshToken{JTI: claims.JTI, UserID: claims.UserID, Issued: claims.IssuedAt, Expires: claims.Expires, Encoded: token}
 }

@@ -22,7 +22,11 @@ func (a *Auth) servePasswordReset(req *request) error {
 		return err
 	}
 	if u != nil && u.IsActive && password.IsUsable(u.PasswordHash) {
-		uid, token := djangosign.EncodeUIDBase36(u.ID), a.accounts.reset.Make(resetUser(u))
+		ru, err := a.resetUser(ctx, u)
+		if err != nil {
+			return err
+		}
+		uid, token := djangosign.EncodeUIDBase36(u.ID), a.accounts.reset.Make(ru)
 		a.sendMail(ctx, mail.TemplatePasswordReset, u, mail.Data{
 			UID: uid, Token: token, PasswordResetURL: link(a.cfg.Accounts.PasswordResetURL, "uid", uid, "token", token),
 		})
@@ -104,7 +108,11 @@ func (a *Auth) servePasswordResetConfirm(req *request) error {
 	if err != nil {
 		return unavailable(err)
 	}
-	if !a.accounts.reset.Check(resetUser(u), token) {
+	ru, err := a.resetUser(ctx, u)
+	if err != nil {
+		return err
+	}
+	if !a.accounts.reset.Check(ru, token) {
 		return invalid("token")
 	}
 	if err := a.setNewPassword(ctx, f, u, pw1, pw2, nil); err != nil {

@@ -183,7 +183,12 @@ func (a *Auth) serveVerifyEmail(req *request) error {
 	if err != nil {
 		return notFound
 	}
-	u, err := a.cfg.Store.UserByID(ctx, id)
+	var u *User
+	if es, ok := a.cfg.Store.(EmailAddressStore); ok {
+		u, err = es.UserByEmailAddressID(ctx, id)
+	} else {
+		u, err = a.cfg.Store.UserByID(ctx, id)
+	}
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return notFound

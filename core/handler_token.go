@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/restauth/restauth/core/simplejwt"
 )
@@ -34,7 +35,16 @@ func (a *Auth) serveTokenVerify(req *request) error {
 		switch {
 		case errors.Is(err, ErrNotFound):
 			// Not issued here (a Django service sharing the key) or
-			// flushed after expiry: the signature is all we can check.
+			// flushed after expiry: the signature is all we can check,
+			// and the shared blacklist when the store has one.
+			if bl, ok := a.jwt.store.(RefreshBlacklist); ok {
+				switch listed, err := bl.RefreshTokenBlacklisted(ctx, claims.JTI); {
+				case err != nil:
+					return unavailable(err)
+				case listed:
+					return blacklisted
+				}
+			}
 		case err != nil:
 			return unavailable(err)
 		case !rt.Used.IsZero() || !fam.Revoked.IsZero():
@@ -47,6 +57,7 @@ func (a *Auth) serveTokenVerify(req *request) error {
 			return blacklisted
 		case err != nil:
 			return unavailable(err)
+		case continuedElsewhere(fam, claims):
 		case !fam.Revoked.IsZero():
 			return blacklisted
 		}
@@ -106,7 +117,19 @@ func (a *Auth) refresh(req *request) error {
 	invalid := a.refreshTokenError(simplejwt.ErrInvalid.Error(), "token_not_valid")
 	blacklisted := a.refreshTokenError("Token is blacklisted", "token_not_valid")
 	if claims.Family == "" {
-		return invalid // not issued here: nothing records it, so it cannot rotate
+		// Not issued here: only a store sharing SimpleJWT's blacklist
+		// records it, and can rotate it.
+		return a.refreshForeign(req, token, claims)
+	}
+	if _, ok := a.jwt.store.(RefreshBlacklist); ok {
+		// A family claim on a token restauth never issued: the other
+		// service's rotation of one of ours (continuedElsewhere).
+		switch _, _, err := a.jwt.store.RefreshTokenByJTI(ctx, claims.JTI); {
+		case errors.Is(err, ErrNotFound):
+			return a.refreshForeign(req, token, claims)
+		case err != nil:
+			return unavailable(err)
+		}
 	}
 	user, fam, err := a.jwt.store.UserByRefreshFamily(ctx, claims.Family)
 	switch {
@@ -126,11 +149,12 @@ func (a *Auth) refresh(req *request) error {
 
 	// Custom claims follow the user: asked again at each refresh. Without
 	// JWTConfig.Claims, those of the refresh token carry over.
-	accessExtra, refreshExtra := claims.Extra, claims.Extra
+	accessExtra, refreshExtra := unmarked(claims.Extra), claims.Extra
 	if a.cfg.JWT.Claims != nil {
 		if accessExtra, refreshExtra, err = a.customClaims(ctx, user); err != nil {
 			return err
 		}
+		refreshExtra = a.markRefresh(refreshExtra)
 	}
 	access, refresh, _, rc, err := a.jwt.codec.NewPair(claims.UserID, claims.Family, accessExtra, refreshExtra)
 	if err != nil {
@@ -139,7 +163,7 @@ func (a *Auth) refresh(req *request) error {
 	now := a.cfg.Now().UTC()
 	rotated := !a.cfg.JWT.DisableRotation
 	if rotated {
-		successor := &RefreshToken{JTI: rc.JTI, FamilyID: claims.Family, UserID: claims.UserID, Issued: rc.IssuedAt, Expires: rc.Expires}
+		successor := &RefreshToken{JTI: rc.JTI, FamilyID: claims.Family, UserID: claims.UserID, Issued: rc.IssuedAt, Expires: rc.Expires, Encoded: refresh}
 		if err := a.consumeRefresh(req, claims.JTI, successor); err != nil {
 			return err
 		}
@@ -156,13 +180,132 @@ func (a *Auth) refresh(req *request) error {
 		refresh = ""
 	}
 
-	a.setJWTCookies(req.w, access, refresh)
+	a.writeRefresh(req.w, access, refresh, now)
+	return nil
+}
+
+// writeRefresh answers a successful refresh: the cookies, and the body
+// with the new refresh token when rotation issued one ("" otherwise) and
+// it may be shown to scripts.
+func (a *Auth) writeRefresh(w http.ResponseWriter, access, refresh string, now time.Time) {
+	a.setJWTCookies(w, access, refresh)
 	out := refreshBody{Access: access, AccessExpiration: expiration(now.Add(a.cfg.JWT.AccessLifetime))}
-	if rotated && a.cfg.JWT.NotHTTPOnly {
+	if refresh != "" && a.cfg.JWT.NotHTTPOnly {
 		out.Refresh = &refresh
 		out.RefreshExpiration = expiration(now.Add(a.cfg.JWT.RefreshLifetime))
 	}
-	WriteJSON(req.w, http.StatusOK, out)
+	WriteJSON(w, http.StatusOK, out)
+}
+
+// continuedElsewhere reports whether a token of family fam issued at iat
+// continues, at the service sharing SimpleJWT's blacklist, a login whose
+// token that service blacklisted: SimpleJWT's rotation blacklists the
+// token it is given and issues a new pair carrying every claim of the old
+// one, restauth's family claim included, at or after the blacklisting.
+// Those tokens are that service's: accepted as tokens minted elsewhere.
+// Tokens restauth issued before the blacklisting stay refused, so a logout
+// there ends them (one issued within the same second as that logout is
+// taken as continued: iat has whole seconds).
+func continuedElsewhere(fam *RefreshFamily, claims *simplejwt.Claims) bool {
+	return fam.EndedElsewhere && !fam.Revoked.IsZero() && claims.TokenType == simplejwt.Access &&
+		claims.Extra[viaRefreshClaim] == true
+}
+
+// viaRefreshClaim marks the refresh tokens restauth issues on a store
+// sharing SimpleJWT's blacklist (RefreshBlacklist), and only them: restauth
+// never copies it into an access token, while SimpleJWT's rotation copies
+// every claim of the refresh token it consumes into the new access token
+// (iat included, so times cannot tell them apart). An access token of a
+// family ended elsewhere that carries it was issued by the other service
+// (continuedElsewhere); one without it is restauth's, and stays refused.
+const viaRefreshClaim = "via_refresh"
+
+// markRefresh returns the custom claims of a refresh token with the
+// viaRefreshClaim mark when the store shares SimpleJWT's blacklist, and
+// extra unchanged otherwise.
+func (a *Auth) markRefresh(extra map[string]any) map[string]any {
+	if _, ok := a.jwt.store.(RefreshBlacklist); !ok {
+		return extra
+	}
+	out := make(map[string]any, len(extra)+1)
+	for k, v := range extra {
+		out[k] = v
+	}
+	out[viaRefreshClaim] = true
+	return out
+}
+
+// unmarked returns extra without the viaRefreshClaim mark (the claims of
+// a refresh token carried over into an access token).
+func unmarked(extra map[string]any) map[string]any {
+	if _, ok := extra[viaRefreshClaim]; !ok {
+		return extra
+	}
+	out := make(map[string]any, len(extra))
+	for k, v := range extra {
+		if k != viaRefreshClaim {
+			out[k] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// refreshForeign refreshes a refresh token minted elsewhere (a Django
+// service sharing the signing key: no family claim), as SimpleJWT would,
+// when the store shares SimpleJWT's blacklist (RefreshBlacklist): a
+// blacklisted token is refused; with rotation the token is blacklisted
+// (exactly one of concurrent refreshes wins) and a new login (refresh
+// family) starts, so that from then on it can be revoked like any other.
+// Without rotation only a new access token is issued, without a family,
+// as SimpleJWT's. A store without a blacklist records nothing about such
+// tokens, so they cannot be refreshed here.
+func (a *Auth) refreshForeign(req *request, token string, claims *simplejwt.Claims) error {
+	ctx := req.r.Context()
+	invalid := a.refreshTokenError(simplejwt.ErrInvalid.Error(), "token_not_valid")
+	blacklisted := a.refreshTokenError("Token is blacklisted", "token_not_valid")
+	bl, ok := a.jwt.store.(RefreshBlacklist)
+	if !ok {
+		return invalid
+	}
+	user, err := a.userByID(ctx, claims.UserID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return invalid
+	case err != nil:
+		return unavailable(err)
+	case !user.IsActive:
+		return a.refreshTokenError("No active account found for the given token.", "no_active_account")
+	}
+	now := a.cfg.Now().UTC()
+	if a.cfg.JWT.DisableRotation {
+		switch listed, err := bl.RefreshTokenBlacklisted(ctx, claims.JTI); {
+		case err != nil:
+			return unavailable(err)
+		case listed:
+			return blacklisted
+		}
+		access, _, _, _, err := a.jwt.codec.NewPair(user.ID, "", unmarked(claims.Extra), nil)
+		if err != nil {
+			return err
+		}
+		a.writeRefresh(req.w, access, "", now)
+		return nil
+	}
+	old := &RefreshToken{JTI: claims.JTI, UserID: claims.UserID, Issued: claims.IssuedAt, Expires: claims.Expires, Encoded: token}
+	switch err := bl.BlacklistRefreshToken(ctx, old, now); {
+	case errors.Is(err, ErrRefreshUsed):
+		return blacklisted
+	case err != nil:
+		return unavailable(err)
+	}
+	pair, err := a.issueLogin(ctx, user)
+	if err != nil {
+		return err
+	}
+	a.writeRefresh(req.w, pair.access, pair.refresh, now)
 	return nil
 }
 

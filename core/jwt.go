@@ -50,14 +50,14 @@ func (a *Auth) issueLogin(ctx context.Context, user *User) (jwtPair, error) {
 	if err != nil {
 		return jwtPair{}, err
 	}
-	access, refresh, _, rc, err := j.codec.NewPair(user.ID, family, accessExtra, refreshExtra)
+	access, refresh, _, rc, err := j.codec.NewPair(user.ID, family, accessExtra, a.markRefresh(refreshExtra))
 	if err != nil {
 		return jwtPair{}, fmt.Errorf("restauth: minting tokens: %w", err)
 	}
 	now := a.cfg.Now().UTC()
 	err = j.store.CreateRefreshFamily(ctx,
 		&RefreshFamily{ID: family, UserID: user.ID, Created: now},
-		&RefreshToken{JTI: rc.JTI, FamilyID: family, UserID: user.ID, Issued: rc.IssuedAt, Expires: rc.Expires})
+		&RefreshToken{JTI: rc.JTI, FamilyID: family, UserID: user.ID, Issued: rc.IssuedAt, Expires: rc.Expires, Encoded: refresh})
 	if err != nil {
 		return jwtPair{}, unavailable(err)
 	}

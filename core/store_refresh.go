@@ -28,6 +28,13 @@ type RefreshFamily struct {
 	Created time.Time
 	// Revoked is when the family was revoked (UTC); zero while it is live.
 	Revoked time.Time
+	// EndedElsewhere is set, with Revoked, by a store sharing SimpleJWT's
+	// blacklist (RefreshBlacklist) when the family reads as revoked only
+	// because the other service blacklisted one of its tokens: its logout,
+	// or its rotation of the token, which continues the login there with
+	// tokens restauth did not issue (they carry the family's claim and
+	// were issued at or after Revoked).
+	EndedElsewhere bool
 }
 
 // RefreshToken is the record of one issued refresh JWT, keyed by its jti
@@ -45,6 +52,11 @@ type RefreshToken struct {
 	// Used is when the token was consumed by a rotation (UTC); zero while
 	// unused.
 	Used time.Time
+	// Encoded is the token itself, set by core when it mints or presents
+	// one, for a store that keeps it (SimpleJWT's OutstandingToken.token
+	// column); other stores ignore it. Stores never return it, and it is a
+	// secret: never log it.
+	Encoded string
 }
 
 // RefreshStore is the optional store capability behind JWT refresh tokens:

@@ -45,13 +45,22 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.migrateSet(ctx, ms, migrationsTable)
+}
+
+// migrateSet applies the migrations of ms that table does not record, as
+// Migrate describes; table keeps the versions of that set of migrations
+// alone (restauth_schema_migrations for the native schema; the Django
+// schema's own set has its own, see django_migrate.go).
+func (s *Store) migrateSet(ctx context.Context, ms []migration, table string) error {
+	var err error
 	switch s.dialect {
 	case SQLite:
-		err = s.migrateSQLite(ctx, ms)
+		err = s.migrateSQLite(ctx, ms, table)
 	case Postgres:
-		err = s.migratePostgres(ctx, ms)
+		err = s.migratePostgres(ctx, ms, table)
 	default:
-		err = s.migrateMySQL(ctx, ms)
+		err = s.migrateMySQL(ctx, ms, table)
 	}
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrate %s: %w", s.dialect, err)
@@ -62,7 +71,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 // migrateSQLite runs the migrations inside BEGIN IMMEDIATE, which takes the
 // write lock up front: a second runner waits (busy_timeout) instead of
 // failing when it upgrades a read transaction.
-func (s *Store) migrateSQLite(ctx context.Context, ms []migration) error {
+func (s *Store) migrateSQLite(ctx context.Context, ms []migration, table string) error {
 	conn, err := s.db.Connx(ctx)
 	if err != nil {
 		return err
@@ -71,7 +80,7 @@ func (s *Store) migrateSQLite(ctx context.Context, ms []migration) error {
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return err
 	}
-	if err := s.applyPending(ctx, conn, ms); err != nil {
+	if err := s.applyPending(ctx, conn, ms, table); err != nil {
 		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
 			discard(conn)
 		}
@@ -88,7 +97,7 @@ func (s *Store) migrateSQLite(ctx context.Context, ms []migration) error {
 
 // migratePostgres runs the migrations in one transaction holding a
 // transaction-scoped advisory lock (PostgreSQL DDL is transactional).
-func (s *Store) migratePostgres(ctx context.Context, ms []migration) error {
+func (s *Store) migratePostgres(ctx context.Context, ms []migration, table string) error {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
@@ -97,7 +106,7 @@ func (s *Store) migratePostgres(ctx context.Context, ms []migration) error {
 	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLockKey); err != nil {
 		return err
 	}
-	if err := s.applyPending(ctx, tx, ms); err != nil {
+	if err := s.applyPending(ctx, tx, ms, table); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -106,7 +115,7 @@ func (s *Store) migratePostgres(ctx context.Context, ms []migration) error {
 // migrateMySQL runs the migrations on one connection holding a named lock
 // scoped to the current database. MySQL commits DDL implicitly, so there is
 // no enclosing transaction.
-func (s *Store) migrateMySQL(ctx context.Context, ms []migration) error {
+func (s *Store) migrateMySQL(ctx context.Context, ms []migration, table string) error {
 	conn, err := s.db.Connx(ctx)
 	if err != nil {
 		return err
@@ -133,24 +142,24 @@ func (s *Store) migrateMySQL(ctx context.Context, ms []migration) error {
 			discard(conn) // closing the session releases the lock
 		}
 	}()
-	return s.applyPending(ctx, conn, ms)
+	return s.applyPending(ctx, conn, ms, table)
 }
 
-// applyPending creates the migrations table if needed and applies, in
-// order, every migration whose version it does not record.
-func (s *Store) applyPending(ctx context.Context, ex execQueryer, ms []migration) error {
-	if _, err := ex.ExecContext(ctx, migrationsTableDDL(s.dialect)); err != nil {
-		return fmt.Errorf("create %s: %w", migrationsTable, err)
+// applyPending creates the migrations table (table) if needed and
+// applies, in order, every migration whose version it does not record.
+func (s *Store) applyPending(ctx context.Context, ex execQueryer, ms []migration, table string) error {
+	if _, err := ex.ExecContext(ctx, migrationsTableDDL(s.dialect, table)); err != nil {
+		return fmt.Errorf("create %s: %w", table, err)
 	}
 	var versions []int64
-	if err := sqlx.SelectContext(ctx, ex, &versions, "SELECT version FROM "+migrationsTable); err != nil {
-		return fmt.Errorf("read %s: %w", migrationsTable, err)
+	if err := sqlx.SelectContext(ctx, ex, &versions, "SELECT version FROM "+table); err != nil {
+		return fmt.Errorf("read %s: %w", table, err)
 	}
 	applied := make(map[int64]bool, len(versions))
 	for _, v := range versions {
 		applied[v] = true
 	}
-	record := s.rebind("INSERT INTO " + migrationsTable + " (version, name, applied) VALUES (?, ?, ?)")
+	record := s.rebind("INSERT INTO " + table + " (version, name, applied) VALUES (?, ?, ?)")
 	for _, m := range ms {
 		if applied[m.version] {
 			continue
@@ -167,18 +176,19 @@ func (s *Store) applyPending(ctx context.Context, ex execQueryer, ms []migration
 	return nil
 }
 
-// migrationsTableDDL creates the migrations table of d if it is missing.
-func migrationsTableDDL(d Dialect) string {
+// migrationsTableDDL creates the migrations table named table on d if it
+// is missing.
+func migrationsTableDDL(d Dialect, table string) string {
 	switch d {
 	case SQLite:
-		return "CREATE TABLE IF NOT EXISTS " + migrationsTable +
+		return "CREATE TABLE IF NOT EXISTS " + table +
 			" (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL) STRICT"
 	case MySQL:
-		return "CREATE TABLE IF NOT EXISTS " + migrationsTable +
+		return "CREATE TABLE IF NOT EXISTS " + table +
 			" (version BIGINT NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, applied BIGINT NOT NULL)" +
 			" ENGINE = InnoDB DEFAULT CHARSET = utf8mb4"
 	}
-	return "CREATE TABLE IF NOT EXISTS " + migrationsTable +
+	return "CREATE TABLE IF NOT EXISTS " + table +
 		" (version BIGINT NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, applied BIGINT NOT NULL)"
 }
 

@@ -17,9 +17,9 @@ func MigrateTo(ctx context.Context, s *Store, version int64) error {
 	}
 	switch s.dialect {
 	case SQLite:
-		return s.migrateSQLite(ctx, upTo)
+		return s.migrateSQLite(ctx, upTo, migrationsTable)
 	case Postgres:
-		return s.migratePostgres(ctx, upTo)
+		return s.migratePostgres(ctx, upTo, migrationsTable)
 	}
-	return s.migrateMySQL(ctx, upTo)
+	return s.migrateMySQL(ctx, upTo, migrationsTable)
 }

@@ -19,6 +19,7 @@ const threatModel = "../../docs/threat-model.md"
 // module.
 var externalGroups = map[string]string{
 	"T-SOC": "social's TestHostileIDs (social/socialtest)",
+	"T-DJ":  "integration's TestDjangoHostileIDs",
 }
 
 // The suite's catalogue and the threat model list the same cases, each

@@ -427,11 +427,18 @@ func (s *feedSpy) waitPolls(t *testing.T, n int64) {
 // errFeedDown is the failure of a feed made unreadable.
 var errFeedDown = errors.New("authtest: change feed unreadable")
 
+// errNoFeed is what the spy answers for a store without a change feed,
+// between the server's start (which starts reading) and the test's skip.
+var errNoFeed = errors.New("authtest: the store has no change feed")
+
 // Changes implements core.ChangeFeed.
 func (s *feedSpy) Changes(ctx context.Context, after int64, limit int) ([]core.Change, error) {
 	s.polls.Add(1)
 	if s.failing.Load() {
 		return nil, errFeedDown
+	}
+	if s.feed == nil {
+		return nil, errNoFeed
 	}
 	return s.feed.Changes(ctx, after, limit)
 }
@@ -441,6 +448,9 @@ func (s *feedSpy) LatestChange(ctx context.Context) (int64, error) {
 	if s.failing.Load() {
 		return 0, errFeedDown
 	}
+	if s.feed == nil {
+		return 0, errNoFeed
+	}
 	return s.feed.LatestChange(ctx)
 }
 
@@ -448,6 +458,9 @@ func (s *feedSpy) LatestChange(ctx context.Context) (int64, error) {
 func (s *feedSpy) PruneChanges(ctx context.Context, before time.Time) (int, error) {
 	if s.failing.Load() {
 		return 0, errFeedDown
+	}
+	if s.feed == nil {
+		return 0, errNoFeed
 	}
 	return s.feed.PruneChanges(ctx, before)
 }

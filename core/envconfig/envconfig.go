@@ -15,6 +15,7 @@
 //	RESTAUTH_THROTTLE            on or off: rate limits     on
 //	RESTAUTH_USERNAME            on or off: off identifies accounts by email alone  on
 //	RESTAUTH_REDIS_URL           redis://…: rate limits and sessions in Redis  unset: in the database
+//	RESTAUTH_DATABASE_SCHEMA     restauth or django: an existing Django project's tables  restauth
 //
 // RESTAUTH_THROTTLE=off turns every rate limit off (core.ThrottleConfig's
 // Disabled), for a client's test suite that registers and logs in many
@@ -33,6 +34,12 @@
 // applications can share a Redis database). Users and tokens stay in the
 // database, and so does the change feed that tells instances of logouts
 // and revocations: carrying that feed over Redis pub/sub is future work.
+//
+// RESTAUTH_DATABASE_SCHEMA=django runs on an existing Django project's
+// database, sharing its users, DRF tokens, SimpleJWT blacklist and
+// sessions with the Django application (sqlstore.OpenDatabase with
+// sqlstore.SchemaDjango; docs/django.md). RESTAUTH_SECRET_KEY must then
+// be set, to the project's SECRET_KEY: Load refuses to generate one.
 //
 // Social login, read by the social module's FromEnv (not by Load, so
 // that a starter without social login links no OAuth code): a provider
@@ -78,6 +85,7 @@ import (
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/mail"
+	"github.com/restauth/restauth/core/password"
 )
 
 // Variable names of the contract.
@@ -98,6 +106,7 @@ const (
 	VarThrottle          = "RESTAUTH_THROTTLE"
 	VarUsername          = "RESTAUTH_USERNAME"
 	VarRedisURL          = "RESTAUTH_REDIS_URL"
+	VarDatabaseSchema    = "RESTAUTH_DATABASE_SCHEMA"
 )
 
 // Variables of social login. Load does not read them: the social module
@@ -158,7 +167,18 @@ type Settings struct {
 	// RedisURL is RESTAUTH_REDIS_URL ("" when unset), for
 	// redisstore.Configure.
 	RedisURL string
+	// DatabaseSchema is RESTAUTH_DATABASE_SCHEMA: SchemaRestauth
+	// (restauth's own tables, the default) or SchemaDjango (an existing
+	// Django project's tables; RESTAUTH_SECRET_KEY must then be set to
+	// the project's SECRET_KEY). It names sqlstore's Schema values.
+	DatabaseSchema string
 }
+
+// Values of RESTAUTH_DATABASE_SCHEMA.
+const (
+	SchemaRestauth = "restauth"
+	SchemaDjango   = "django"
+)
 
 // Variable describes one variable of the contract, for help texts.
 type Variable struct {
@@ -187,6 +207,7 @@ func Variables() []Variable {
 		{VarTrustedOrigins, "comma-separated origins allowed to write with cookie authentication", "the frontend URL's origin"},
 		{VarThrottle, "on or off: off turns every rate limit off (testing a client; never in production)", "on"},
 		{VarUsername, "on or off: off identifies accounts by email alone (allauth's username-less mode)", "on"},
+		{VarDatabaseSchema, "restauth or django: django shares an existing Django project's tables (auth_user, authtoken_token, django_session, …); needs " + VarSecretKey + " = its SECRET_KEY", SchemaRestauth},
 		{VarRedisURL, "redis://[user:password@]host:port/db (rediss:// for TLS): rate limits and sessions in Redis, shared by every instance", "unset: in the database"},
 		{VarGitHubClientID, "GitHub OAuth app's client ID, with " + VarGitHubClientSecret + ": mounts github/ (social login)", "unset"},
 		{VarGitHubClientSecret, "GitHub OAuth app's client secret", "unset"},
@@ -231,6 +252,15 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 	}
 	if s.RedisURL, err = redisURL(getenv); err != nil {
 		errs = append(errs, err)
+	}
+	switch s.DatabaseSchema = strings.ToLower(strings.TrimSpace(or(getenv(VarDatabaseSchema), SchemaRestauth))); s.DatabaseSchema {
+	case SchemaRestauth:
+	case SchemaDjango:
+		if getenv(VarSecretKey) == "" {
+			errs = append(errs, fmt.Errorf("%s=django needs %s set to the Django project's SECRET_KEY (it signs the shared sessions, reset and confirmation links)", VarDatabaseSchema, VarSecretKey))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("%s=%q: want restauth or django", VarDatabaseSchema, getenv(VarDatabaseSchema)))
 	}
 	if s.SMTPAddr != "" {
 		if err := s.loadSMTP(getenv); err != nil {
@@ -340,6 +370,18 @@ func (s Settings) Apply(cfg *core.Config) error {
 	}
 	if s.EmailOnly {
 		cfg.EmailOnly = true
+	}
+	if s.DatabaseSchema == SchemaDjango && cfg.Passwords == nil {
+		// Django's own argon2 parameters: otherwise each side would
+		// re-hash the other's hashes at every login, ending the user's
+		// Django sessions each time.
+		h, err := password.NewArgon2(password.DjangoArgon2Params())
+		if err != nil {
+			return err
+		}
+		if cfg.Passwords, err = password.NewPolicy(password.WithHasher(h)); err != nil {
+			return err
+		}
 	}
 	if s.SMTPAddr != "" {
 		m, err := mail.NewSMTP(s.SMTP)

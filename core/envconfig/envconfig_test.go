@@ -310,7 +310,7 @@ func TestVariablesDocumented(t *testing.T) {
 		VarInsecureCookies, VarTrustedOrigins, VarSMTPFrom, VarSMTPSecurity, VarSMTPUser, VarSMTPPassword, VarThrottle, VarUsername,
 		VarGitHubClientID, VarGitHubClientSecret, VarGitHubRedirectURI, VarGitHubURL, VarGoogleClientID, VarGoogleClientSecret,
 		VarGoogleRedirectURI, VarOIDCIssuer, VarOIDCClientID, VarOIDCClientSecret, VarOIDCRedirectURI, VarSocialEmailLinking,
-		VarRedisURL}
+		VarRedisURL, VarDatabaseSchema}
 	if len(listed) != len(all) {
 		t.Errorf("Variables lists %d, the contract has %d", len(listed), len(all))
 	}

@@ -47,6 +47,13 @@ type Argon2Params struct {
 	// KeyLen is the output length in bytes, from 16 to 256. Django with
 	// argon2-cffi ≥ 21.2 writes 32; older argon2-cffi wrote 16.
 	KeyLen uint32
+	// AnyStoredKeyLen makes NeedsRehash ignore the output length of a
+	// stored hash. Django's must_update compares it with the default of
+	// its argon2-cffi (16 bytes before 21.2, 32 since), so a database
+	// shared with Django holds both lengths; with this set, neither side
+	// re-hashes the other's hashes at every login (each re-hash changes
+	// the password hash, and with it ends the user's Django sessions).
+	AnyStoredKeyLen bool
 }
 
 // DefaultArgon2Params returns production parameters: argon2id with
@@ -55,6 +62,16 @@ type Argon2Params struct {
 // (m=102400, t=2, p=8) are still verified, but cost 100 MiB per login.
 func DefaultArgon2Params() Argon2Params {
 	return Argon2Params{MemoryKiB: 19456, Time: 2, Parallelism: 1, KeyLen: 32}
+}
+
+// DjangoArgon2Params returns the parameters of Django's own
+// Argon2PasswordHasher since Django 3.2 (argon2id, m=102400 KiB, t=2,
+// p=8, 32-byte output) with AnyStoredKeyLen: the ones to use on a
+// database shared with a Django application, so that a hash one side
+// wrote is not re-hashed by the other at its next login. They cost 100 MiB
+// of memory per hash.
+func DjangoArgon2Params() Argon2Params {
+	return Argon2Params{MemoryKiB: 102400, Time: 2, Parallelism: 8, KeyLen: 32, AnyStoredKeyLen: true}
 }
 
 // FastArgon2Params returns deliberately weak parameters (m=64 KiB, t=1,
@@ -159,7 +176,8 @@ func (a *Argon2) NeedsRehash(encoded string) bool {
 	}
 	p := a.params
 	return d.variant != argon2ID || d.memory != p.MemoryKiB || d.time != p.Time ||
-		d.threads != p.Parallelism || uint32(len(d.hash)) != p.KeyLen || saltNeedsUpdate(len(d.salt))
+		d.threads != p.Parallelism || (!p.AnyStoredKeyLen && uint32(len(d.hash)) != p.KeyLen) ||
+		saltNeedsUpdate(len(d.salt))
 }
 
 // argon2Hash is a parsed stored argon2 hash.

@@ -10,6 +10,21 @@ import (
 	"github.com/restauth/restauth/core"
 )
 
+// Codec is an encoding of session values other than EncodeValues' (an
+// Engine's Codec field), for a Backend whose data another framework reads
+// and writes too (sqlstore's Django sessions).
+type Codec interface {
+	// Encode encodes values (nil encodes as empty). Values it cannot
+	// encode wrap core.ErrInvalidValue; an encoding over maxSize bytes
+	// wraps ErrTooLarge. It must not modify values.
+	Encode(values map[interface{}]interface{}, maxSize int) ([]byte, error)
+	// Decode decodes what Encode (or the other framework) wrote. Data it
+	// cannot read, including data whose signature does not verify,
+	// returns an error and never a partial map: the Engine then treats
+	// the session as absent.
+	Decode(data []byte) (map[interface{}]interface{}, error)
+}
+
 // EncodeValues encodes session values (nil encodes as empty). Values whose
 // keys are all strings and whose values are all int64, int, string or bool
 // (everything restauth itself stores) get the compact encoding

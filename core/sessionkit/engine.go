@@ -24,8 +24,8 @@ const insertAttempts = 3
 //   - New reads the request's cookie name; only a value of the shape
 //     ValidID accepts is looked up. A live session that decodes is
 //     returned with IsNew false, its ID and Values; anything else
-//     (no cookie, malformed, unknown, expired, or data DecodeValues
-//     rejects, as Django with corrupted data) gives a new session: ID "",
+//     (no cookie, malformed, unknown, expired, or data DecodeValues, or
+//     the Codec, rejects, as Django with corrupted data) gives a new session: ID "",
 //     IsNew true, empty Values, never an adopted ID (session fixation).
 //     Options are a copy of the store's. A Backend.Load error is returned
 //     unchanged along with the new session; New never returns nil.
@@ -33,7 +33,7 @@ const insertAttempts = 3
 //     session without Options gets a copy of the store's. With MaxAge < 0
 //     it deletes the session (if its ID is well formed), sets the ID to ""
 //     and writes a deletion cookie. Otherwise it encodes the Values
-//     (EncodeValues, MaxSize) before touching the Backend, computes the
+//     (EncodeValues or the Codec, MaxSize) before touching the Backend, computes the
 //     expiry by Now (MaxAge, or the store's MaxAge, or DefaultMaxAge),
 //     inserts under a fresh ID when the ID is "" and updates otherwise; an
 //     update of a session that is not live (or of an ID never issued)
@@ -56,6 +56,10 @@ type Engine struct {
 	// Cleanup run by StartCleanup, from its goroutine, except those caused
 	// by stopping it.
 	OnCleanupError func(error)
+	// Codec, if not nil, encodes and decodes the values in place of
+	// EncodeValues and DecodeValues (a Backend whose data another
+	// framework reads too). nil keeps EncodeValues and DecodeValues.
+	Codec Codec
 }
 
 // New implements sessions.Store.New for store, whose Options are opts (nil
@@ -72,7 +76,7 @@ func (e *Engine) New(store sessions.Store, opts *sessions.Options, r *http.Reque
 	if err != nil || !found {
 		return session, err
 	}
-	values, err := DecodeValues(data)
+	values, err := e.decode(data)
 	if err != nil {
 		return session, nil // corrupted: no session, as Django
 	}
@@ -100,7 +104,7 @@ func (e *Engine) Save(opts *sessions.Options, r *http.Request, w http.ResponseWr
 		http.SetCookie(w, sessions.NewCookie(session.Name(), "", session.Options))
 		return nil
 	}
-	data, err := EncodeValues(session.Values, e.maxSize())
+	data, err := e.encode(session.Values)
 	if err != nil {
 		return err
 	}
@@ -153,6 +157,22 @@ func (e *Engine) now() time.Time {
 		return time.Now()
 	}
 	return e.Now()
+}
+
+// encode encodes values with the Codec, or EncodeValues.
+func (e *Engine) encode(values map[interface{}]interface{}) ([]byte, error) {
+	if e.Codec != nil {
+		return e.Codec.Encode(values, e.maxSize())
+	}
+	return EncodeValues(values, e.maxSize())
+}
+
+// decode decodes data with the Codec, or DecodeValues.
+func (e *Engine) decode(data []byte) (map[interface{}]interface{}, error) {
+	if e.Codec != nil {
+		return e.Codec.Decode(data)
+	}
+	return DecodeValues(data)
 }
 
 // maxSize is the Engine's size limit.

@@ -96,8 +96,9 @@ func testSessionSaveUnchanged(t *testing.T, e *sessionEnv) {
 	wantLoaded(t, e.store, id, values("a", "1"))
 }
 
-// testSessionRoundTrip: values come back with their types; Options are
-// the store's, not those the session was saved with.
+// testSessionRoundTrip: values come back with their types (with
+// JSONValues, only string keys and int64, string and bool values); Options
+// are the store's, not those the session was saved with.
 func testSessionRoundTrip(t *testing.T, e *sessionEnv) {
 	r := newRequest(t)
 	s := mustNew(t, e.store, r)
@@ -111,11 +112,17 @@ func testSessionRoundTrip(t *testing.T, e *sessionEnv) {
 		"empty", "",
 		1, "an int key",
 	)
+	if e.backend.JSONValues { // only what a JSON session dict holds
+		want = values("_auth_user_id", int64(42), "_auth_user_hash", "3a1d6bd1c8e5c0f1b1cf1e06c3f7d9b5",
+			"verified", true, "count", int64(7), "empty", "")
+	}
 	for k, v := range want {
 		s.Values[k] = v
 	}
-	s.AddFlash("welcome back")
-	want["_flash"] = []interface{}{"welcome back"}
+	if !e.backend.JSONValues {
+		s.AddFlash("welcome back")
+		want["_flash"] = []interface{}{"welcome back"}
+	}
 	s.Options.MaxAge = 3600
 	mustSave(t, e.store, r, s)
 

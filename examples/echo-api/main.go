@@ -52,23 +52,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	if err != nil {
 		return err
 	}
-	store, err := sqlstore.Open(ctx, settings.DatabaseURL, sqlite.Driver(), postgres.Driver(), mysql.Driver())
+	// RESTAUTH_DATABASE_SCHEMA=django shares an existing Django project's
+	// tables instead of creating restauth's own (docs/django.md).
+	db, err := sqlstore.OpenDatabase(ctx, settings.DatabaseURL, sqlstore.Schema(settings.DatabaseSchema),
+		sqlstore.DjangoConfig{SecretKey: settings.SecretKey}, sqlite.Driver(), postgres.Driver(), mysql.Driver())
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer db.Close()
 
 	// Server-side sessions in the same database (used in session and all
 	// modes); expired rows are swept every 10 minutes.
-	sessions := store.SessionStore()
+	sessions := db.Sessions
 	defer sessions.StartCleanup(10 * time.Minute)()
 
 	// Rate-limit counters live in the database too, so limits hold across
 	// instances.
 	cfg := core.Config{
-		Store: store, Logger: logger,
+		Store: db.Store, Logger: logger,
 		Session:  core.SessionConfig{Store: sessions},
-		Throttle: core.ThrottleConfig{Store: store.ThrottleStore()},
+		Throttle: core.ThrottleConfig{Store: db.Throttle},
 	}
 	if err := settings.Apply(&cfg); err != nil {
 		return err

@@ -49,13 +49,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	if err := checkMode(settings.Mode); err != nil {
 		return err
 	}
-	store, err := sqlstore.Open(ctx, settings.DatabaseURL, sqlite.Driver(), postgres.Driver(), mysql.Driver())
+	// RESTAUTH_DATABASE_SCHEMA=django shares an existing Django project's
+	// tables instead of creating restauth's own (docs/django.md).
+	db, err := sqlstore.OpenDatabase(ctx, settings.DatabaseURL, sqlstore.Schema(settings.DatabaseSchema),
+		sqlstore.DjangoConfig{SecretKey: settings.SecretKey}, sqlite.Driver(), postgres.Driver(), mysql.Driver())
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer db.Close()
 
-	cfg := core.Config{Store: store, Logger: logger}
+	cfg := core.Config{Store: db.Store, Logger: logger}
 	if err := settings.Apply(&cfg); err != nil {
 		return err
 	}

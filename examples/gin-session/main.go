@@ -47,18 +47,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	if err != nil {
 		return err
 	}
-	store, err := sqlstore.Open(ctx, settings.DatabaseURL, sqlite.Driver(), postgres.Driver(), mysql.Driver())
+	// RESTAUTH_DATABASE_SCHEMA=django shares an existing Django project's
+	// tables instead of creating restauth's own (docs/django.md).
+	db, err := sqlstore.OpenDatabase(ctx, settings.DatabaseURL, sqlstore.Schema(settings.DatabaseSchema),
+		sqlstore.DjangoConfig{SecretKey: settings.SecretKey}, sqlite.Driver(), postgres.Driver(), mysql.Driver())
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer db.Close()
 
 	// Server-side sessions in the same database, so that every instance
 	// sees every login and logout; expired rows are swept every 10 minutes.
-	sessions := store.SessionStore()
+	sessions := db.Sessions
 	defer sessions.StartCleanup(10 * time.Minute)()
 
-	cfg := core.Config{Store: store, Logger: logger, Session: core.SessionConfig{Store: sessions}}
+	cfg := core.Config{Store: db.Store, Logger: logger, Session: core.SessionConfig{Store: sessions}}
 	if err := settings.Apply(&cfg); err != nil {
 		return err
 	}
