@@ -34,15 +34,22 @@ type Spec struct {
 // when RESTAUTH_TEST_POSTGRES_URL / RESTAUTH_TEST_MYSQL_URL are set (only
 // RESTAUTH_DATABASE_URL changes).
 func Run(t *testing.T, spec Spec) {
-	urls := Databases(t)
+	RunWith(t, spec, Databases(t), nil)
+}
+
+// RunWith is Run on the databases of urls (subtest name → a fresh
+// database's URL) with the variables of env added to the starter's
+// environment: RESTAUTH_DATABASE_SCHEMA=django on databases holding a
+// Django project's tables, say.
+func RunWith(t *testing.T, spec Spec, urls, env map[string]string) {
 	for name, dbURL := range urls {
 		for _, mode := range []string{"token", "jwt", "session", "all"} {
-			t.Run(name+"/"+mode, func(t *testing.T) { runOn(t, spec, dbURL, mode) })
+			t.Run(name+"/"+mode, func(t *testing.T) { runOn(t, spec, dbURL, mode, env) })
 		}
 	}
 }
 
-func runOn(t *testing.T, spec Spec, dbURL, mode string) {
+func runOn(t *testing.T, spec Spec, dbURL, mode string, extra map[string]string) {
 	addr := freeAddr(t)
 	smtp := smtptest.NewServer(t)
 	env := map[string]string{
@@ -54,6 +61,9 @@ func runOn(t *testing.T, spec Spec, dbURL, mode string) {
 		"RESTAUTH_EMAIL_VERIFICATION": "mandatory",
 	}
 	throttleOffOnSharedDatabase(dbURL, env)
+	for k, v := range extra {
+		env[k] = v
+	}
 	getenv := func(k string) string { return env[k] }
 	ctx := t.Context()
 	// Shared databases keep rows between runs: use a fresh account.
