@@ -433,3 +433,63 @@ func jwtID(t *testing.T, token string) string {
 func base64URL(s string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(s)
 }
+
+// TestDjangoChangesWithinBound: the Django schema has no change feed
+// (Django writes none), so a change the Django side makes is enforced once
+// the cached entry is older than Config.RevocationStaleness (default 1 s):
+// a deactivation in Django's admin (is_active) and a logout there
+// (SimpleJWT's blacklist). Reports the delay observed.
+func TestDjangoChangesWithinBound(t *testing.T) {
+	f := loadFixture(t)
+	forEachDjango(t, func(t *testing.T, server authtest.Server, db sqltest.DB) {
+		// The real clock: the cache's bound is measured by Config.Now.
+		s := newDjangoServerWith(t, f, server, db, func(c *core.Config) { c.Now = nil }, core.MethodToken, core.MethodJWT)
+		within := func(what string, check func() int) {
+			t.Helper()
+			start := time.Now()
+			for check() != http.StatusUnauthorized {
+				if time.Since(start) > core.DefaultRevocationStaleness+2*time.Second {
+					t.Fatalf("%s: still accepted after %v", what, time.Since(start))
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			delay := time.Since(start)
+			t.Logf("%s: refused %v after Django's change (bound %v)", what, delay.Round(time.Millisecond), core.DefaultRevocationStaleness)
+			if delay > core.DefaultRevocationStaleness+500*time.Millisecond {
+				t.Errorf("%s: refused only after %v, bound %v", what, delay, core.DefaultRevocationStaleness)
+			}
+		}
+
+		// A restauth JWT login, read once so the cache holds it.
+		status, body, _ := s.do("POST", "/api/auth/login/", map[string]string{"username": "alice", "password": f.Users[0].Password})
+		access, _ := body["access"].(string)
+		refresh, _ := body["refresh"].(string)
+		if status != http.StatusOK || access == "" {
+			t.Fatalf("login: %d %v", status, body)
+		}
+		if status, _, _ := s.do("GET", "/api/auth/user/", nil, "Authorization", "Bearer "+access); status != http.StatusOK {
+			t.Fatalf("user/: %d", status)
+		}
+		id := s.query("SELECT id FROM token_blacklist_outstandingtoken WHERE jti = ?", jwtID(t, refresh))
+		now := any(time.Now().UTC())
+		if db.Name == "SQLite" {
+			now = time.Now().UTC().Format("2006-01-02 15:04:05.000000")
+		}
+		s.exec("INSERT INTO token_blacklist_blacklistedtoken (blacklisted_at, token_id) VALUES (?, ?)", now, id)
+		within("access token after Django's logout", func() int {
+			status, _, _ := s.do("GET", "/api/auth/user/", nil, "Authorization", "Bearer "+access)
+			return status
+		})
+
+		// bob's DRF key, then his deactivation in Django's admin.
+		key := f.DRFTokens[1].Key
+		if status, _, _ := s.do("GET", "/api/auth/user/", nil, "Authorization", "Token "+key); status != http.StatusOK {
+			t.Fatalf("user/ with bob's key: %d", status)
+		}
+		s.exec("UPDATE auth_user SET is_active = ? WHERE id = 2", false)
+		within("DRF key after deactivation in Django", func() int {
+			status, _, _ := s.do("GET", "/api/auth/user/", nil, "Authorization", "Token "+key)
+			return status
+		})
+	})
+}
