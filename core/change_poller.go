@@ -65,13 +65,14 @@ var errFeedOrder = errors.New("restauth: change feed: changes out of order")
 // only while a gap is open: usually one poll, or changeGapWait after a
 // rollback.
 type changePoller struct {
-	feed     ChangeFeed
-	notifier ChangeNotifier // nil: polling only
-	cache    *loginCache
-	interval time.Duration
-	timeout  time.Duration
-	logger   *slog.Logger
-	mono     func() time.Time // real time: gap waits and housekeeping
+	feed      ChangeFeed
+	notifiers []ChangeNotifier // the store's, Config.ChangeNotifier; none: polling only
+	publisher *changePublisher // nil: this instance publishes no wake-ups
+	cache     *loginCache
+	interval  time.Duration
+	timeout   time.Duration
+	logger    *slog.Logger
+	mono      func() time.Time // real time: gap waits and housekeeping
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -94,19 +95,31 @@ type gapMark struct {
 }
 
 // startChangePoller starts reading the change feed when the store has one
-// and the login-state cache is on. It must run after the last error
-// return of New, so that no goroutine outlives a failed New. Auth.Close
-// stops it; so does the garbage collector once the Auth is unreachable,
-// for applications that never call Close.
+// and the login-state cache is on, listening to the store's notifications
+// and to Config.ChangeNotifier, and publishing this instance's changes
+// when Config.ChangeNotifier is a ChangePublisher. It must run after the
+// last error return of New, so that no goroutine outlives a failed New.
+// Auth.Close stops it; so does the garbage collector once the Auth is
+// unreachable, for applications that never call Close.
 func (a *Auth) startChangePoller() {
 	feed, ok := a.cfg.Store.(ChangeFeed)
 	if !ok || a.logins == nil {
 		return
 	}
-	notifier, _ := a.cfg.Store.(ChangeNotifier)
+	var notifiers []ChangeNotifier
+	if n, ok := a.cfg.Store.(ChangeNotifier); ok {
+		notifiers = append(notifiers, n)
+	}
+	var publisher *changePublisher
+	if n := a.cfg.ChangeNotifier; n != nil {
+		notifiers = append(notifiers, n)
+		if pub, ok := n.(ChangePublisher); ok {
+			publisher = newChangePublisher(pub, feed, a.cfg.RequestTimeout, a.cfg.Logger)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &changePoller{
-		feed: feed, notifier: notifier, cache: a.logins,
+		feed: feed, notifiers: notifiers, publisher: publisher, cache: a.logins,
 		interval: max(a.cfg.RevocationStaleness/4, time.Millisecond),
 		timeout:  a.cfg.RequestTimeout,
 		logger:   a.cfg.Logger,
@@ -115,18 +128,24 @@ func (a *Auth) startChangePoller() {
 		done:     make(chan struct{}),
 	}
 	a.logins.poller = p
+	a.logins.publisher = publisher
 	go p.run(ctx)
 	// p does not reach a: the cleanup can run.
 	runtime.AddCleanup(a, func(p *changePoller) { p.cancel() }, p)
 }
 
-// stopChangePoller stops the feed reader, if any, and waits until it has
+// stopChangePoller publishes the wake-ups still due (a CLI command's
+// write), then stops the feed reader, if any, and waits until it has
 // stopped or ctx ends. The cache then stops being fresh within the bound.
 func (a *Auth) stopChangePoller(ctx context.Context) error {
 	if a.logins == nil || a.logins.poller == nil {
 		return nil
 	}
 	p := a.logins.poller
+	if err := p.publisher.flush(ctx); err != nil {
+		p.cancel()
+		return err
+	}
 	p.cancel()
 	select {
 	case <-p.done:
@@ -137,16 +156,21 @@ func (a *Auth) stopChangePoller(ctx context.Context) error {
 }
 
 // run polls until ctx ends: at once, then every interval, and early when
-// the store notifies a change.
+// a notifier reports a change. It also runs the publisher, if any.
 func (p *changePoller) run(ctx context.Context) {
 	defer close(p.done)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	if p.publisher != nil {
+		wg.Go(func() { p.publisher.run(ctx) })
+	}
 	wake := make(chan struct{}, 1)
-	var read chan int64 // the highest Seq read, after each successful poll
-	if p.notifier != nil {
-		read = make(chan int64, 1)
-		wg.Go(func() { p.listen(ctx, read, wake) })
+	// One channel per notifier: the highest Seq read, after each
+	// successful poll.
+	reads := make([]chan pollRead, len(p.notifiers))
+	for i, n := range p.notifiers {
+		reads[i] = make(chan pollRead, 1)
+		wg.Go(func() { p.listen(ctx, n, reads[i], wake) })
 	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -157,44 +181,104 @@ func (p *changePoller) run(ctx context.Context) {
 		case <-timer.C:
 		case <-wake:
 		}
-		if p.poll(ctx) && read != nil {
-			select {
-			case <-read: // replaced by the newer value
-			default:
+		start := p.mono()
+		if p.poll(ctx) {
+			for _, read := range reads {
+				select {
+				case <-read: // replaced by the newer value
+				default:
+				}
+				read <- pollRead{seq: p.maxSeen, start: start}
 			}
-			read <- p.maxSeen
 		}
 		timer.Reset(p.interval)
 	}
 }
 
-// listen turns the store's notifications into wake-ups of run: after each
+// pollRead is what a successful poll tells the listeners: the highest Seq
+// read, and when the poll began (p.mono).
+type pollRead struct {
+	seq   int64
+	start time.Time
+}
+
+// listen turns n's notifications into wake-ups of run: after each
 // successful poll it waits for a change above the highest Seq that poll
-// read (so a change committed in between is not missed). A store that
-// cannot notify ends it; a failing one is asked again an interval later.
-func (p *changePoller) listen(ctx context.Context, read <-chan int64, wake chan<- struct{}) {
+// read (so a change committed in between is not missed). After a wake-up
+// it waits for a poll begun after it: one begun before cannot have read
+// the change that woke it, and would wake the next poll for nothing. A
+// notifier that cannot notify ends it; a failing one is asked again
+// after the next poll an interval later, its first failure and its
+// recovery logged once each.
+//
+// A notifier that keeps reporting changes the feed does not show (a
+// message bus shared with another database, a database restored from a
+// backup) would make every poll wake the next one at once: after two
+// wake-ups in a row whose polls brought nothing new (the Seq read did not
+// move), the next one waits until an interval has passed since the last.
+func (p *changePoller) listen(ctx context.Context, n ChangeNotifier, read <-chan pollRead, wake chan<- struct{}) {
+	prev := int64(-1) // the Seq of the WaitChange behind the last wake-up
+	fruitless := 0    // wake-ups in a row after which the Seq read did not move
+	var woke time.Time
+	failing := false
 	for {
 		var seq int64
 		select {
 		case <-ctx.Done():
 			return
-		case seq = <-read:
+		case r := <-read:
+			if r.start.Before(woke) {
+				continue // begun before the last wake-up
+			}
+			seq = r.seq
 		}
-		err := p.notifier.WaitChange(ctx, seq)
+		err := n.WaitChange(ctx, seq)
 		switch {
 		case ctx.Err() != nil, errors.Is(err, errors.ErrUnsupported):
 			return
 		case err != nil:
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(p.interval):
+			if !failing {
+				failing = true
+				p.logger.Warn("restauth: change notifications failing; changes made elsewhere are seen at the next read of the feed",
+					slog.String("error", err.Error()))
 			}
+			if !sleepCtx(ctx, p.interval) {
+				return
+			}
+			continue // the timer polls meanwhile
+		case failing:
+			failing = false
+			p.logger.Info("restauth: change notifications received again")
 		}
+		if seq == prev {
+			fruitless++
+		} else {
+			fruitless = 0
+		}
+		if fruitless >= 2 && !sleepCtx(ctx, p.interval-p.mono().Sub(woke)) {
+			return
+		}
+		prev, woke = seq, p.mono()
 		select {
 		case wake <- struct{}{}:
 		default: // a poll is already due
 		}
+	}
+}
+
+// sleepCtx waits d (nothing when d <= 0) and reports false when ctx ends
+// first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

@@ -207,6 +207,24 @@ type Config struct {
 	// means the default, as for every field.
 	RevocationStaleness time.Duration
 
+	// ChangeNotifier wakes this instance's reader of the change feed when
+	// another instance has written a change, in addition to the store's own
+	// notifications (a Store that implements ChangeNotifier). PostgreSQL
+	// notifies by itself (LISTEN/NOTIFY); SQLite and MySQL cannot, so
+	// there each instance learns of a change made elsewhere only at its
+	// next read of the feed, every RevocationStaleness/4. A notifier over
+	// a message bus carries the wake-ups between instances instead:
+	// redisstore's, over Redis pub/sub (redisstore.Configure sets it), so
+	// changes reach every instance within milliseconds on any database.
+	// When it also implements ChangePublisher, this instance publishes a
+	// wake-up after each of its writes that revokes or alters a login,
+	// in the background (see ChangePublisher). The feed in the store stays
+	// the truth: a lost wake-up, or a notifier that fails, costs latency
+	// (the next poll), never the bound. It needs a Store with a change feed
+	// (ChangeFeed); it is unused with ReadEveryRequest. Default nil: the
+	// store's notifications alone.
+	ChangeNotifier ChangeNotifier
+
 	// RetryAfter is the Retry-After hint sent with 503 answers when a
 	// backing store fails. Default 5s.
 	RetryAfter time.Duration
@@ -363,6 +381,9 @@ func (c Config) validate() error {
 	}
 	if c.RequestTimeout < 0 {
 		errs = append(errs, errors.New("RequestTimeout must not be negative"))
+	}
+	if _, feed := c.Store.(ChangeFeed); c.ChangeNotifier != nil && c.Store != nil && !feed {
+		errs = append(errs, errors.New("ChangeNotifier needs a Store with a change feed (core.ChangeFeed): unset it"))
 	}
 	if c.CookieSameSite == http.SameSiteNoneMode && c.InsecureCookies {
 		errs = append(errs, errors.New("CookieSameSite None requires Secure cookies: unset InsecureCookies"))

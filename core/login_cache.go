@@ -32,7 +32,9 @@ import (
 //
 // Changes made through this instance (logout, password change or reset,
 // deactivation, PUT user/, refresh-token reuse) drop the entries they
-// concern at once, so its very next request reads the store. A read that
+// concern at once, so its very next request reads the store; with a
+// ChangePublisher (Config.ChangeNotifier) the same calls publish a
+// wake-up, so the other instances read the feed at once. A read that
 // began before a drop (local or from the feed) is never stored (the
 // generation check), so it cannot put the old state back. Entries hold
 // copies; every hit hands out a fresh copy of the user, so handlers may
@@ -55,6 +57,9 @@ type loginCache struct {
 	polled atomic.Int64
 	// poller reads the change feed; nil without one. Auth.Close stops it.
 	poller *changePoller
+	// publisher tells the other instances of this one's changes (the
+	// forget calls); nil without a ChangePublisher (Config.ChangeNotifier).
+	publisher *changePublisher
 
 	mu       sync.RWMutex
 	gen      uint64 // bumped by every drop
@@ -205,11 +210,14 @@ func putBounded[K comparable](m map[K]cachedLogin, k K, e cachedLogin) {
 }
 
 // forgetUser drops every entry of user id: its logins, its tokens and the
-// user itself. Safe on a nil cache.
+// user itself. Safe on a nil cache. Like forgetFamily and forgetToken, it
+// is called once the write has returned, and publishes a wake-up to the
+// other instances (changePublisher.kick, which never blocks).
 func (c *loginCache) forgetUser(id int64) {
 	if c == nil {
 		return
 	}
+	c.publisher.kick()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
@@ -231,6 +239,7 @@ func (c *loginCache) forgetFamily(id string) {
 	if c == nil {
 		return
 	}
+	c.publisher.kick()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
@@ -242,6 +251,7 @@ func (c *loginCache) forgetToken(digest string) {
 	if c == nil {
 		return
 	}
+	c.publisher.kick()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++

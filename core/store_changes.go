@@ -96,6 +96,12 @@ type ChangeFeed interface {
 // usually enforced everywhere within milliseconds; the periodic read stays
 // as the safety net, so a notification lost costs latency, never safety.
 // memstore implements it, and sqlstore on PostgreSQL with LISTEN/NOTIFY.
+//
+// A notifier may also come from outside the store (Config.ChangeNotifier):
+// redisstore carries the wake-ups over Redis pub/sub, for databases that
+// cannot notify (SQLite, MySQL). Such a notifier learns of changes only
+// from the instances that publish them (ChangePublisher); the feed in the
+// store stays the truth.
 type ChangeNotifier interface {
 	// WaitChange blocks until the store learns of a change with a Seq
 	// above seq (the highest Seq the caller has read): at once if it
@@ -107,4 +113,33 @@ type ChangeNotifier interface {
 	// errors mean notifications are failing for now; core asks again
 	// later.
 	WaitChange(ctx context.Context, seq int64) error
+}
+
+// ChangePublisher is an optional interface of a Config.ChangeNotifier that
+// carries wake-ups between instances itself (redisstore's, over Redis
+// pub/sub) instead of learning of changes from the database: every
+// instance then tells the others when it has written a change.
+//
+// After each write through an Auth that revokes or alters a login (a
+// logout, a password change or reset, a deactivation, a profile update, a
+// refresh token's reuse, the CLI's commands through Auth) and once the
+// write has returned, core reads the feed's LatestChange and publishes it,
+// in the background: a request never waits for it and never fails because
+// of it. Writes made while a publication is under way are coalesced into
+// the next one. A failed publication is logged (at most once per minute)
+// and not retried: the other instances see the change at their next read
+// of the feed, within RevocationStaleness/4. Auth.Close waits for the
+// publications of the writes made before it (a CLI command exits right
+// after its write).
+//
+// An instance with RevocationStaleness = ReadEveryRequest keeps no cache
+// and publishes nothing; writes made without Auth (scripts, the store's own
+// methods) are published by nobody: the instances see them by polling.
+type ChangePublisher interface {
+	// PublishChange tells every instance's notifier that the feed holds
+	// changes up to seq (its LatestChange after the write): a WaitChange
+	// below seq returns. It must not block for long (core bounds it with
+	// Config.RequestTimeout) and its error must carry no secret: core logs
+	// it.
+	PublishChange(ctx context.Context, seq int64) error
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -16,10 +17,15 @@ import (
 // Configure moves cfg's shared, short-lived state to the Redis server at
 // rawURL, for applications that choose Redis at run time (the starters'
 // RESTAUTH_REDIS_URL): it opens a Store (Open, with opts), sets
-// cfg.Throttle.Store to its ThrottleStore and, when cfg.Methods include
-// core.MethodSession, cfg.Session.Store to its SessionStore, and returns
-// the Store, to be closed once the service built from cfg has shut down.
-// Call it once the methods are set (after envconfig's Settings.Apply).
+// cfg.Throttle.Store to its ThrottleStore, when cfg.Methods include
+// core.MethodSession cfg.Session.Store to its SessionStore, and when
+// cfg.Store has a change feed (core.ChangeFeed: sqlstore, memstore)
+// cfg.ChangeNotifier to its ChangeNotifier, so that the feed's wake-ups
+// travel over Redis pub/sub (changes reach every instance within
+// milliseconds, on SQLite and MySQL too); and it returns the Store, to be
+// closed once the service built from cfg has shut down (after
+// Auth.Close). Call it once the store and the methods are set (after
+// envconfig's Settings.Apply).
 //
 // rawURL is Open's, plus one query parameter of restauth's: prefix=P
 // sets the key prefix (WithPrefix; percent-encoded like any query value),
@@ -40,7 +46,7 @@ import (
 // and leaves cfg unchanged: an application configured for Redis does not
 // start without it. On success it logs, through cfg.Logger, what moved to
 // Redis and the server's address, never the URL's password. Users,
-// tokens, refresh tokens and the change feed stay in cfg.Store.
+// tokens, refresh tokens and the change feed's rows stay in cfg.Store.
 func Configure(ctx context.Context, cfg *core.Config, rawURL string, opts ...Option) (io.Closer, error) {
 	if cfg == nil {
 		return nil, errors.New("redisstore: Configure: nil config")
@@ -58,6 +64,10 @@ func Configure(ctx context.Context, cfg *core.Config, rawURL string, opts ...Opt
 	if sessions {
 		cfg.Session.Store = s.SessionStore()
 	}
+	_, feed := cfg.Store.(core.ChangeFeed)
+	if feed {
+		cfg.ChangeNotifier = s.ChangeNotifier()
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -66,11 +76,23 @@ func Configure(ctx context.Context, cfg *core.Config, rawURL string, opts ...Opt
 	if c, ok := s.client.(*redis.Client); ok {
 		addr = c.Options().Addr
 	}
-	msg := "restauth: rate limits in Redis"
+	moved := []string{"rate limits"}
 	if sessions {
-		msg = "restauth: rate limits and sessions in Redis"
+		moved = append(moved, "sessions")
 	}
-	logger.Info(msg, "addr", addr, "prefix", s.prefix)
+	if feed {
+		moved = append(moved, "change-feed wake-ups")
+	}
+	msg := "restauth: " + strings.Join(moved[:len(moved)-1], ", ")
+	if len(moved) > 1 {
+		msg += " and "
+	}
+	msg += moved[len(moved)-1] + " in Redis"
+	attrs := []any{"addr", addr, "prefix", s.prefix}
+	if feed {
+		attrs = append(attrs, "channel", s.notifier.Channel())
+	}
+	logger.Info(msg, attrs...)
 	return s, nil
 }
 

@@ -28,7 +28,7 @@ func TestConfigureWithoutURL(t *testing.T) {
 	if err != nil || c == nil {
 		t.Fatalf("Configure(\"\"): %v, %v", c, err)
 	}
-	if cfg.Session.Store != sessions || cfg.Throttle.Store != throttle {
+	if cfg.Session.Store != sessions || cfg.Throttle.Store != throttle || cfg.ChangeNotifier != nil {
 		t.Errorf("Configure(\"\") changed the config: %+v", cfg)
 	}
 	if err := c.Close(); err != nil {
@@ -112,8 +112,14 @@ func TestConfigure(t *testing.T) {
 				t.Errorf("Session.Store is %T, want it in Redis: %v", cfg.Session.Store, tc.sessions)
 			}
 			if l := logs.String(); !strings.Contains(l, "rate limits") || !strings.Contains(l, " addr=") ||
-				tc.sessions != strings.Contains(l, "rate limits and sessions in Redis") {
+				tc.sessions != strings.Contains(l, "rate limits, sessions and change-feed wake-ups in Redis") ||
+				!tc.sessions && !strings.Contains(l, "rate limits and change-feed wake-ups in Redis") ||
+				!strings.Contains(l, "channel="+prefix+"changes") {
 				t.Errorf("log: %s", l)
+			}
+			// memstore has a change feed: its wake-ups move to Redis.
+			if n := c.(*redisstore.Store).ChangeNotifier(); cfg.ChangeNotifier != n || n == nil {
+				t.Errorf("ChangeNotifier is %v, want the Store's", cfg.ChangeNotifier)
 			}
 
 			auth, err := core.New(cfg)
@@ -173,6 +179,9 @@ func TestConfigurePrefixOption(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	if cfg.ChangeNotifier != nil {
+		t.Error("Configure set a ChangeNotifier for a config without a store with a change feed")
+	}
 	if _, _, err := cfg.Throttle.Store.Hit(t.Context(), "probe:1", time.Minute, time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -22,13 +22,16 @@ const (
 )
 
 // Store is restauth's state in one Redis deployment: ThrottleStore and
-// SessionStore return views on it. It is safe for concurrent use. Build
+// SessionStore return views on it, and ChangeNotifier carries the change
+// feed's wake-ups between instances. It is safe for concurrent use. Build
 // it with New or Open.
 type Store struct {
-	client redis.UniversalClient
-	prefix string
-	grace  time.Duration
-	owned  bool // Open made the client: Close closes it
+	client   redis.UniversalClient
+	prefix   string
+	grace    time.Duration
+	channel  *string // WithChangeChannel; nil: prefix + "changes"
+	notifier *ChangeNotifier
+	owned    bool // Open made the client: Close closes it
 }
 
 // Option configures New and Open.
@@ -69,7 +72,14 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 		return nil, errors.New("redisstore: New: empty key prefix")
 	case s.grace < 0:
 		return nil, errors.New("redisstore: New: negative throttle grace")
+	case s.channel != nil && *s.channel == "":
+		return nil, errors.New("redisstore: New: empty change channel")
 	}
+	channel := s.prefix + "changes"
+	if s.channel != nil {
+		channel = *s.channel
+	}
+	s.notifier = newChangeNotifier(client, channel)
 	return s, nil
 }
 
@@ -123,9 +133,13 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 // application's own keys.
 func (s *Store) Client() redis.UniversalClient { return s.client }
 
-// Close closes the client if Open made it; a client given to New stays
-// open, as its caller owns it. The Store must not be used after Close.
+// Close stops the change notifier's subscription, if it was started,
+// and closes the client if Open made it; a client given to New stays
+// open, as its caller owns it. The Store must not be used after Close:
+// close it after the core.Auth built on it (Auth.Close publishes the
+// wake-ups still due).
 func (s *Store) Close() error {
+	s.notifier.close()
 	if !s.owned {
 		return nil
 	}

@@ -7,23 +7,26 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/password"
 	"github.com/restauth/restauth/sqlstore/sqltest"
 )
 
-// TestInstancesShareSessionsAndLogouts runs two restauth servers, each
-// with its own pool on the same database, as two app instances behind a
-// load balancer: a session, a DB token and a JWT login made on one work on
-// the other, and a logout on one is seen by the other: at once for a
-// session, within RevocationStaleness for a DB token or a JWT login.
+// TestInstancesShareSessionsAndLogouts runs three restauth servers, each
+// with its own pool on the same database (SQLite: one file), as three app
+// instances behind a load balancer: a session, a DB token and a JWT login
+// made on one work on the others, and a logout on one is seen by the
+// others: at once for a session, within RevocationStaleness for a DB token
+// or a JWT login. (The integration module's TestThreeInstances measures
+// the delays, with and without Redis carrying the feed's wake-ups.)
 func TestInstancesShareSessionsAndLogouts(t *testing.T) {
 	for _, db := range sqltest.All() {
 		t.Run(db.Name, func(t *testing.T) {
 			db.RequireServer(t)
 			url := db.URL(t)
-			a, b := newInstance(t, url), newInstance(t, url)
+			a, b, c := newInstance(t, url), newInstance(t, url), newInstance(t, url)
 			if _, err := a.auth.CreateUser(t.Context(), core.NewUser{Username: "alice", Email: "alice@example.com", Password: "Secret-pass-123", EmailVerified: true}); err != nil {
 				t.Fatal(err)
 			}
@@ -49,26 +52,34 @@ func TestInstancesShareSessionsAndLogouts(t *testing.T) {
 				"token":   {"Authorization", "Token " + body.Key},
 				"jwt":     {"Authorization", "Bearer " + body.Access},
 			}
+			others := map[string]*instance{"B": b, "C": c}
 			for name, h := range creds {
-				if got := b.get(t, "/api/auth/user/", h); got != http.StatusOK {
-					t.Errorf("%s made on A, used on B: %d", name, got)
+				for in, other := range others {
+					if got := other.get(t, "/api/auth/user/", h); got != http.StatusOK {
+						t.Errorf("%s made on A, used on %s: %d", name, in, got)
+					}
 				}
 			}
-			// Log out on B with the session (and CSRF): A sees it.
+			// Log out on B with the session (and CSRF): A and C see it.
 			out := b.post(t, "/api/auth/logout/", "", "sessionid="+sid+"; csrftoken="+csrf, "X-CSRFToken", csrf)
 			if out.StatusCode != http.StatusOK {
 				t.Fatalf("logout on B: %d", out.StatusCode)
 			}
-			if got := a.get(t, "/api/auth/user/", creds["session"]); got != http.StatusUnauthorized {
-				t.Errorf("session on A after logout on B: %d, want 401", got)
+			for in, other := range map[string]*instance{"A": a, "C": c} {
+				if got := other.get(t, "/api/auth/user/", creds["session"]); got != http.StatusUnauthorized {
+					t.Errorf("session on %s after logout on B: %d, want 401", in, got)
+				}
 			}
 			// The token and the JWT login are separate credentials: log them
-			// out on A, B refuses them.
+			// out on A, B and C refuse them.
 			a.post(t, "/api/auth/logout/", "", "", "Authorization", "Token "+body.Key)
 			a.post(t, "/api/auth/logout/", "", "", "Authorization", "Bearer "+body.Access)
+			deadline := time.Now().Add(core.DefaultRevocationStaleness)
 			for _, name := range []string{"token", "jwt"} {
-				if got := b.getUntil(t, "/api/auth/user/", creds[name], http.StatusUnauthorized, core.DefaultRevocationStaleness); got != http.StatusUnauthorized {
-					t.Errorf("%s on B after logout on A: %d, want 401 within RevocationStaleness", name, got)
+				for in, other := range others {
+					if got := other.getUntil(t, "/api/auth/user/", creds[name], http.StatusUnauthorized, time.Until(deadline)); got != http.StatusUnauthorized {
+						t.Errorf("%s on %s after logout on A: %d, want 401 within RevocationStaleness", name, in, got)
+					}
 				}
 			}
 		})

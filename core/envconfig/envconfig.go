@@ -14,7 +14,7 @@
 //	RESTAUTH_TRUSTED_ORIGINS     comma-separated origins for cookie-authenticated writes  the frontend URL's origin
 //	RESTAUTH_THROTTLE            on or off: rate limits     on
 //	RESTAUTH_USERNAME            on or off: off identifies accounts by email alone  on
-//	RESTAUTH_REDIS_URL           redis://…: rate limits and sessions in Redis  unset: in the database
+//	RESTAUTH_REDIS_URL           redis://…: rate limits, sessions, change wake-ups in Redis  unset: in the database
 //	RESTAUTH_DATABASE_SCHEMA     restauth or django: an existing Django project's tables  restauth
 //
 // RESTAUTH_THROTTLE=off turns every rate limit off (core.ThrottleConfig's
@@ -31,9 +31,12 @@
 // no Redis client), which keeps the rate-limit counters there and, in
 // session and all modes, the sessions, under the key prefix "restauth:"
 // or the one its query parameter prefix names (?prefix=shop:, so that
-// applications can share a Redis database). Users and tokens stay in the
-// database, and so does the change feed that tells instances of logouts
-// and revocations: carrying that feed over Redis pub/sub is future work.
+// applications can share a Redis database). Users, tokens and the change
+// feed that tells instances of logouts and revocations stay in the
+// database; Redis pub/sub carries the feed's wake-ups (channel
+// "<prefix>changes"), so every instance enforces a change made on another,
+// or by a management command, within milliseconds instead of at its next
+// poll.
 //
 // RESTAUTH_DATABASE_SCHEMA=django runs on an existing Django project's
 // database, sharing its users, DRF tokens, SimpleJWT blacklist and
@@ -208,7 +211,7 @@ func Variables() []Variable {
 		{VarThrottle, "on or off: off turns every rate limit off (testing a client; never in production)", "on"},
 		{VarUsername, "on or off: off identifies accounts by email alone (allauth's username-less mode)", "on"},
 		{VarDatabaseSchema, "restauth or django: django shares an existing Django project's tables (auth_user, authtoken_token, django_session, …); needs " + VarSecretKey + " = its SECRET_KEY", SchemaRestauth},
-		{VarRedisURL, "redis://[user:password@]host:port/db (rediss:// for TLS): rate limits and sessions in Redis, shared by every instance", "unset: in the database"},
+		{VarRedisURL, "redis://[user:password@]host:port/db (rediss:// for TLS): rate limits, sessions and the change feed's wake-ups in Redis, shared by every instance", "unset: in the database"},
 		{VarGitHubClientID, "GitHub OAuth app's client ID, with " + VarGitHubClientSecret + ": mounts github/ (social login)", "unset"},
 		{VarGitHubClientSecret, "GitHub OAuth app's client secret", "unset"},
 		{VarGitHubRedirectURI, "redirect URI GitHub's clients use, sent at the code exchange", "unset"},

@@ -84,20 +84,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	} else if sl != nil {
 		cfg.Extensions = append(cfg.Extensions, sl)
 	}
-	if len(args) > 0 {
-		auth, err := core.New(cfg)
-		if err != nil {
-			return err
-		}
-		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
-	}
-
 	// RESTAUTH_REDIS_URL moves rate limits and sessions to Redis (redisstore).
+	// It also carries the change feed's wake-ups between instances, so a
+	// logout, or a command below, is enforced everywhere at once.
 	redisState, err := redisstore.Configure(ctx, &cfg, settings.RedisURL)
 	if err != nil {
 		return err
 	}
 	defer redisState.Close()
+
+	if len(args) > 0 {
+		auth, err := core.New(cfg)
+		if err != nil {
+			return err
+		}
+		// Close publishes the command's changes before the program exits.
+		defer auth.Close(context.WithoutCancel(ctx))
+		return manage.Run(ctx, auth, args, os.Stdout, os.Stderr)
+	}
 
 	// With the default RESTAUTH_FRONTEND_URL the mails link to this server,
 	// which then serves the two pages they open (linkpages).
