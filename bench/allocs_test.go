@@ -55,3 +55,46 @@ func TestGuardAllocations(t *testing.T) {
 		})
 	}
 }
+
+// userAllocBudget is what GET user/ may allocate per request through the
+// Gin router on memstore, the ResponseWriter aside (a nopWriter whose
+// header map is cleared between requests): core's endpoint, the
+// authentication from the caches, the user's JSON. Today's counts, as for
+// guardAllocBudget. A Bearer or Token client gets no csrftoken cookie
+// (bench/NOTES.md, F14): handing one out again would cost 7.
+var userAllocBudget = []struct {
+	spec   fixture.Spec
+	allocs float64
+}{
+	{fixture.Spec{Mode: fixture.ModeJWT}, 12},
+	{fixture.Spec{Mode: fixture.ModeToken}, 15},
+}
+
+// TestUserAllocations pins the per-request allocations of GET user/.
+func TestUserAllocations(t *testing.T) {
+	for _, b := range userAllocBudget {
+		s := b.spec
+		s.Framework, s.Store = fixture.Gin, fixture.Mem
+		t.Run(s.String(), func(t *testing.T) {
+			app := build(t, s)
+			r := authedGET(fixture.UserPath, login(t, app))
+			w := &nopWriter{h: http.Header{}}
+			copies := make([]*http.Request, 0, 128)
+			for range cap(copies) {
+				copies = append(copies, fresh(r))
+			}
+			i := 0
+			got := testing.AllocsPerRun(100, func() {
+				clear(w.h)
+				app.Handler.ServeHTTP(w, copies[i])
+				i++
+			})
+			if got > b.allocs {
+				t.Errorf("GET user/ allocates %v times per request, budget %v", got, b.allocs)
+			}
+			if _, ok := w.h["Set-Cookie"]; ok {
+				t.Errorf("GET user/ with %s set cookies: %q", r.Header.Get("Authorization")[:6], w.h["Set-Cookie"])
+			}
+		})
+	}
+}

@@ -5,13 +5,15 @@
 //
 // bench is a module of the workspace; from the repository root,
 //
-//	go run ./bench/cmd/loadtest -rounds 3                  # the load test behind BENCHMARKS.md, about 7.5 minutes
+//	go run ./bench/cmd/loadtest -rounds 3                  # the load test behind BENCHMARKS.md, about 9 minutes
 //	go run ./bench/cmd/loadtest -duration 1s -warmup 200ms # every scenario once, under a minute: a check that it runs
 //	go test -run x -bench . -benchmem ./bench/...          # the in-process Go benchmarks, about 2 minutes
 //
 // (from bench/ itself, drop the ./bench prefix). The load test's
 // PostgreSQL rows run when -postgres, RESTAUTH_BENCH_POSTGRES_URL or
-// RESTAUTH_TEST_POSTGRES_URL names a database on this machine. A plain
+// RESTAUTH_TEST_POSTGRES_URL names a database on this machine, and the
+// Redis session row when -redis, RESTAUTH_BENCH_REDIS_URL or
+// RESTAUTH_TEST_REDIS_URL names a Redis server on it. A plain
 // `go test ./bench/...` starts no load: it compiles the benchmarks, checks
 // once that every benchmarked app answers as expected (the peers
 // included) and holds the middleware to its allocation budget.
@@ -25,6 +27,6 @@
 //
 // BENCHMARKS.md at the repository root describes what is measured and
 // against which baselines, and records the latest results and verdicts;
-// NOTES.md in this directory keeps the profiling findings (F1–F13) behind
+// NOTES.md in this directory keeps the profiling findings (F1–F16) behind
 // the code and the earlier runs.
 package bench

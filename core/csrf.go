@@ -177,16 +177,51 @@ func (a *Auth) usesCSRFCookie() bool {
 // ensureCSRFCookie sets a csrftoken cookie when the request has no valid
 // one (dj-rest-auth users could not find one: upstream #251), or always
 // when rotate is true (Django rotates the token at login).
+//
+// A request that authenticates with an Authorization header restauth
+// reads (a JWT header type, "Token") gets no new cookie unless rotate is
+// set: such a client does not authenticate with cookies, so CSRF does not
+// concern it, and Django does not set the cookie there either (its
+// CsrfViewMiddleware sets it only when a view called get_token, which
+// dj-rest-auth's views do not: a Bearer GET user/ answers no Set-Cookie).
+// For an API client this was a random token, a one-year cookie and about
+// 150 bytes of Set-Cookie on every answer, for nothing.
 func (a *Auth) ensureCSRFCookie(w http.ResponseWriter, r *http.Request, rotate bool) {
 	if !rotate {
-		if c, err := r.Cookie(a.cfg.CSRF.CookieName); err == nil {
-			if _, ok := csrfSecretOf(c.Value); ok {
-				return
-			}
+		if a.headerCredential(r) {
+			return
+		}
+		if c, err := r.Cookie(a.cfg.CSRF.CookieName); err == nil && validCSRFToken(c.Value) {
+			return
 		}
 	}
 	a.setCookie(w, cookieSpec{name: a.cfg.CSRF.CookieName, path: "/", maxAge: csrfCookieMaxAge, sameSite: http.SameSiteLaxMode},
-		maskCSRFSecret(randomCSRFString(csrfSecretLength)))
+		newCSRFToken())
+}
+
+// headerCredential reports whether r carries an Authorization header
+// with a scheme that one of the configured header methods reads: a JWT
+// header type (JWTConfig.HeaderTypes, case-sensitive, as the JWT method
+// compares it) or the keyword "Token" (any case, as DRF compares it).
+// Whether the credential is valid does not matter here. Several header
+// lines are read as the JWT method reads them, joined with commas.
+func (a *Auth) headerCredential(r *http.Request) bool {
+	hs := r.Header["Authorization"]
+	if len(hs) == 0 {
+		return false
+	}
+	v := hs[0]
+	if len(hs) > 1 {
+		v = strings.Join(hs, ",")
+	}
+	scheme, _, n := headerFields(v)
+	if n == 0 {
+		return false
+	}
+	if a.cfg.uses(MethodJWT) && contains(a.cfg.JWT.HeaderTypes, scheme) {
+		return true
+	}
+	return a.cfg.uses(MethodToken) && asciiEqualFold(scheme, "token")
 }
 
 // anonymousCSRF protects the endpoints that ignore credentials (login,

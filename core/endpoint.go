@@ -1,7 +1,6 @@
 package core
 
 import (
-	"context"
 	"net/http"
 	"strings"
 )
@@ -99,12 +98,13 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			a.WriteError(w, r, err)
 		}
 	}()
-	ctx, cancel := context.WithTimeout(withEventRequest(r.Context(), r), a.cfg.RequestTimeout)
-	defer cancel()
+	// RequestTimeout bounds the request without a timer until something
+	// waits on it (a store round trip, the hashing limiter): a GET user/
+	// served from the login-state cache never does.
+	ctx := withLazyDeadline(withEventRequest(r.Context(), r), a.cfg.RequestTimeout)
+	defer ctx.release()
 	r = r.WithContext(ctx)
-	h := w.Header()
-	h.Set("Allow", e.allow)
-	setSecurityHeaders(h)
+	setEndpointHeaders(w.Header(), e.allow)
 	if r.Method == http.MethodHead {
 		w = headOnly{w}
 	}
@@ -161,19 +161,21 @@ func (e *endpoint) metadata() map[string]any {
 // acceptsJSON reports whether the Accept header values allow a JSON answer.
 // No header accepts anything. text/html is tolerated (browsers send it with
 // */*; DRF would render its browsable API, which restauth does not have).
+// The header is walked with strings.Cut, not split into slices: every
+// request to an endpoint passes here.
 func acceptsJSON(values []string) bool {
 	if len(values) == 0 {
 		return true
 	}
 	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
-			fields := strings.Split(part, ";")
-			mt := strings.ToLower(strings.TrimSpace(fields[0]))
-			if qZero(fields[1:]) {
+		for rest, more := v, true; more; {
+			var part string
+			part, rest, more = strings.Cut(rest, ",")
+			mt, params, hasParams := strings.Cut(part, ";")
+			if hasParams && qZero(params) {
 				continue
 			}
-			switch mt {
-			case "", "*/*", "application/*", "application/json", "text/html":
+			if jsonMediaRange(strings.TrimSpace(mt)) {
 				return true
 			}
 		}
@@ -181,8 +183,25 @@ func acceptsJSON(values []string) bool {
 	return false
 }
 
-func qZero(params []string) bool {
-	for _, p := range params {
+// jsonMediaRange reports whether a media range (trimmed) admits JSON,
+// ignoring ASCII case (no Unicode letter lower-cases into these ASCII
+// names, so this is the same as comparing strings.ToLower(mt)).
+func jsonMediaRange(mt string) bool {
+	for _, ok := range [...]string{"", "*/*", "application/*", "application/json", "text/html"} {
+		if asciiEqualFold(mt, ok) {
+			return true
+		}
+	}
+	return false
+}
+
+// qZero reports whether the parameters of a media range (what follows its
+// first ';', themselves separated by ';') give it q=0; only the first q
+// parameter counts.
+func qZero(params string) bool {
+	for rest, more := params, true; more; {
+		var p string
+		p, rest, more = strings.Cut(rest, ";")
 		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
 		if strings.EqualFold(k, "q") {
 			v = strings.TrimRight(strings.TrimSpace(v), "0")

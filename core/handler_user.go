@@ -89,8 +89,15 @@ func (a *Auth) serveUser(req *request) error {
 	return a.writeUser(req, &updated)
 }
 
-// writeUser answers 200 with u's representation.
+// writeUser answers 200 with u's representation. Without UserFields.Render
+// and EmailOnly it is encoded directly (appendUserDetails), the same
+// bytes as through userDetails and WriteJSON.
 func (a *Auth) writeUser(req *request, u *User) error {
+	if a.cfg.UserFields.Render == nil && !a.cfg.EmailOnly {
+		d := u.Details()
+		writeJSONBytes(req.w, http.StatusOK, appendUserDetails(make([]byte, 0, userDetailsSize(d)), d))
+		return nil
+	}
 	d, err := a.userDetails(req.r.Context(), u)
 	if err != nil {
 		return err

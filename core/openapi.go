@@ -556,7 +556,7 @@ func (a *Auth) securitySchemes() map[string]any {
 	}
 	if csrf {
 		schemes["csrfToken"] = map[string]any{"type": "apiKey", "in": "header", "name": a.cfg.CSRF.HeaderName,
-			"description": "The value of the " + a.cfg.CSRF.CookieName + " cookie (set by every endpoint), echoed on unsafe " +
+			"description": "The value of the " + a.cfg.CSRF.CookieName + " cookie (set by every endpoint for clients without a Bearer or Token header), echoed on unsafe " +
 				"cookie-authenticated requests (or in the " + a.cfg.CSRF.FormField + " form field); the Origin must be the API's own or trusted"}
 	}
 	return schemes

@@ -20,9 +20,20 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	}
 	var b bytes.Buffer
 	writeJSONValue(&b, v)
-	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	writeJSONBytes(w, status, b.Bytes())
+}
+
+// writeJSONBytes is WriteJSON of a body already encoded: Content-Type
+// and Content-Length, the status, the body. The two header values share
+// one allocation (each slice capped at its one element, so that an append
+// to either copies it).
+func writeJSONBytes(w http.ResponseWriter, status int, body []byte) {
+	vals := make([]string, 2)
+	vals[0], vals[1] = "application/json", strconv.Itoa(len(body))
+	h := w.Header()
+	h["Content-Type"], h["Content-Length"] = vals[0:1:1], vals[1:2:2]
 	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
+	_, _ = w.Write(body)
 }
 
 // WriteError answers err in dj-rest-auth's shape:
@@ -80,11 +91,34 @@ func (a *Auth) answer(r *http.Request, err error) (status int, challenge string,
 	return http.StatusInternalServerError, "", NewDetailError(http.StatusInternalServerError, a.msgs.Text(MsgServerError))
 }
 
-// setSecurityHeaders marks every auth response as private and typed.
+// setSecurityHeaders marks every auth response as private and typed:
+// h.Set of Cache-Control and X-Content-Type-Options, h.Add of Vary, with
+// one allocation for the three values instead of three (each slice capped
+// at its one element, so that an append to any of them copies it).
 func setSecurityHeaders(h http.Header) {
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Add("Vary", "Accept")
+	setSecurityHeadersWith(h, make([]string, 3))
+}
+
+// setEndpointHeaders sets an endpoint answer's Allow header and the
+// security headers (see setSecurityHeaders), with one allocation for the
+// four values.
+func setEndpointHeaders(h http.Header, allow string) {
+	vals := make([]string, 4)
+	vals[0] = allow
+	h["Allow"] = vals[0:1:1]
+	setSecurityHeadersWith(h, vals[1:])
+}
+
+// setSecurityHeadersWith is setSecurityHeaders with the values stored in
+// vals (three elements).
+func setSecurityHeadersWith(h http.Header, vals []string) {
+	vals[0], vals[1], vals[2] = "no-store", "nosniff", "Accept"
+	h["Cache-Control"], h["X-Content-Type-Options"] = vals[0:1:1], vals[1:2:2]
+	if vary, ok := h["Vary"]; ok {
+		h["Vary"] = append(vary, "Accept")
+	} else {
+		h["Vary"] = vals[2:3:3]
+	}
 }
 
 // headOnly discards the body of a HEAD response while keeping status and

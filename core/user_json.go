@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strconv"
+	"unicode/utf8"
 )
 
 // UserDetails is the wire representation of a user, dj-rest-auth's
@@ -52,7 +54,7 @@ func marshalDetails(d UserDetails, extra map[string]any, emailOnly bool) ([]byte
 	if emailOnly {
 		b, err = marshalRaw(emailOnlyDetails{PK: d.PK, Email: d.Email, FirstName: d.FirstName, LastName: d.LastName})
 	} else {
-		b, err = marshalRaw(d)
+		b = appendUserDetails(make([]byte, 0, userDetailsSize(d)), d)
 	}
 	if err != nil || len(extra) == 0 {
 		return b, err
@@ -118,4 +120,86 @@ func marshalRaw(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// userDetailsSize is the length of d's JSON when no member needs
+// escaping: room enough for appendUserDetails in the usual case.
+func userDetailsSize(d UserDetails) int {
+	return len(`{"pk":,"username":"","email":"","first_name":"","last_name":""}`) + 20 +
+		len(d.Username) + len(d.Email) + len(d.FirstName) + len(d.LastName)
+}
+
+// appendUserDetails appends d's JSON to dst, byte for byte what
+// encoding/json writes for it without HTML escaping (marshalRaw,
+// WriteJSON), without reflection: GET user/ renders it on every call.
+func appendUserDetails(dst []byte, d UserDetails) []byte {
+	dst = append(dst, `{"pk":`...)
+	dst = strconv.AppendInt(dst, d.PK, 10)
+	dst = append(dst, `,"username":`...)
+	dst = appendJSONString(dst, d.Username)
+	dst = append(dst, `,"email":`...)
+	dst = appendJSONString(dst, d.Email)
+	dst = append(dst, `,"first_name":`...)
+	dst = appendJSONString(dst, d.FirstName)
+	dst = append(dst, `,"last_name":`...)
+	dst = appendJSONString(dst, d.LastName)
+	return append(dst, '}')
+}
+
+// appendJSONString appends s as a JSON string exactly as encoding/json
+// writes it with SetEscapeHTML(false): '"', '\\' and control characters
+// escaped (\b, \f, \n, \r, \t by name, the others as \u00XX), invalid
+// UTF-8 replaced by \ufffd, U+2028 and U+2029 escaped, everything else as
+// it is. It is encoding/json's appendString, kept in step with it by
+// FuzzAppendJSONString.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= ' ' && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }

@@ -17,7 +17,7 @@ func (h *harness) runFlood(ctx context.Context) {
 		return
 	}
 	h.floodSkipped = "interrupted" // until a round completes
-	if _, err := serverSpec(loginServer, h.cfg.postgresURL); err != nil {
+	if _, err := serverSpec(loginServer, h.getenv); err != nil {
 		h.floodSkipped = err.Error()
 		return
 	}
@@ -51,7 +51,7 @@ func (h *harness) floodOnce(ctx context.Context) (floodResult, error) {
 	}
 	addr := c.info.Addr
 	logins := load{
-		addr:        addr,
+		addrs:       []string{addr},
 		req:         newRequest(addr, http.MethodPost, fixture.LoginPath, http.StatusOK, fixture.LoginBody(c.info.Username)),
 		conns:       h.cfg.floodLogins,
 		duration:    h.cfg.duration,
@@ -62,7 +62,7 @@ func (h *harness) floodOnce(ctx context.Context) (floodResult, error) {
 		source:  newSourcePool(throttlePerIPUse),
 	}
 	readers := load{
-		addr:        addr,
+		addrs:       []string{addr},
 		req:         newRequest(addr, http.MethodGet, fixture.UserPath, http.StatusOK, "", cred.Header, cred.Value),
 		conns:       h.cfg.floodReaders,
 		duration:    h.cfg.duration,

@@ -15,7 +15,9 @@ import (
 // requests were sent or ctx ends; a request still in flight at the end
 // finishes (bounded by timeout).
 type load struct {
-	addr        string
+	// addrs are the servers; connection i goes to addrs[i%len(addrs)]
+	// (round-robin over several instances, as a load balancer would).
+	addrs       []string
 	req         request
 	conns       int
 	warmup      time.Duration
@@ -61,7 +63,7 @@ func (r loadResult) quantile(q float64) time.Duration {
 func (l load) run(ctx context.Context) loadResult {
 	conns := make([]*conn, l.conns)
 	for i := range conns {
-		conns[i] = &conn{addr: l.addr, source: l.source, timeout: l.timeout}
+		conns[i] = &conn{addr: l.addrs[i%len(l.addrs)], source: l.source, timeout: l.timeout}
 	}
 	defer func() {
 		for _, c := range conns {

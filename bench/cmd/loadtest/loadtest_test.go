@@ -2,7 +2,11 @@ package main
 
 import (
 	"bufio"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -198,11 +202,86 @@ func TestPostgresURL(t *testing.T) {
 			t.Errorf("postgresURL(%q, %v) = %q, want %q", c.flag, c.env, got, c.want)
 		}
 	}
-	_, err := serverSpec("gin-jwt-postgres", "")
+	_, err := serverSpec("gin-jwt-postgres", env(nil))
 	if err == nil || !strings.Contains(err.Error(), testPostgresEnv) || !strings.Contains(err.Error(), "-postgres") {
 		t.Errorf("serverSpec without a database: %v", err)
 	}
-	if s, err := serverSpec("gin-jwt-postgres", both[postgresEnv]); err != nil || s.PostgresURL != both[postgresEnv] {
+	if s, err := serverSpec("gin-jwt-postgres", env(both)); err != nil || s.PostgresURL != both[postgresEnv] {
 		t.Errorf("serverSpec = %+v, %v", s, err)
+	}
+}
+
+// TestRedisURL: the Redis server of the Redis session rows comes from the
+// flag, then the harness's variable, then the tests' one; none skips the
+// rows with a note naming all three, and a remote server is refused.
+func TestRedisURL(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	both := map[string]string{redisEnv: "redis://127.0.0.1:6379/1", testRedisEnv: "redis://127.0.0.1:6379/0"}
+	for _, c := range []struct {
+		flag string
+		env  map[string]string
+		want string
+	}{
+		{"redis://localhost:6379/2", both, "redis://localhost:6379/2"},
+		{"", both, both[redisEnv]},
+		{"", map[string]string{testRedisEnv: both[testRedisEnv]}, both[testRedisEnv]},
+		{"", nil, ""},
+	} {
+		if got := redisURL(c.flag, env(c.env)); got != c.want {
+			t.Errorf("redisURL(%q, %v) = %q, want %q", c.flag, c.env, got, c.want)
+		}
+	}
+	_, err := serverSpec("gin-session-redis", env(nil))
+	if err == nil || !strings.Contains(err.Error(), testRedisEnv) || !strings.Contains(err.Error(), "-redis") {
+		t.Errorf("serverSpec without a Redis server: %v", err)
+	}
+	if s, err := serverSpec("gin-session-redis", env(both)); err != nil || s.RedisURL != both[redisEnv] || s.Sessions != fixture.Redis {
+		t.Errorf("serverSpec = %+v, %v", s, err)
+	}
+	for _, ok := range []string{"redis://127.0.0.1:6379/0", "redis://:pw@localhost/0", "unix:///run/redis.sock"} {
+		if err := checkLoopback("Redis server", ok); err != nil {
+			t.Errorf("checkLoopback(%q) = %v", ok, err)
+		}
+	}
+	if _, err := serverSpec("gin-session-redis", env(map[string]string{redisEnv: "redis://:secret@cache.example.com:6379/0"})); err == nil ||
+		strings.Contains(err.Error(), "secret") {
+		t.Errorf("a remote Redis server: %v", err)
+	}
+}
+
+// TestServerSpecShared: an instance of a group takes what it shares with
+// the others from its environment.
+func TestServerSpecShared(t *testing.T) {
+	env := map[string]string{sharedDirEnv: "/tmp/shared", sharedSecretEnv: "k", sharedRedisPrefixEnv: "p:", joinUserEnv: "bench"}
+	s, err := serverSpec("gin-jwt-sqlite", func(k string) string { return env[k] })
+	if err != nil || s.Dir != "/tmp/shared" || string(s.SecretKey) != "k" || s.RedisPrefix != "p:" || s.JoinUser != "bench" {
+		t.Errorf("serverSpec = %+v, %v", s, err)
+	}
+	if s, err := serverSpec("gin-jwt-sqlite", func(string) string { return "" }); err != nil || s.Dir != "" || s.SecretKey != nil || s.JoinUser != "" {
+		t.Errorf("serverSpec alone = %+v, %v", s, err)
+	}
+}
+
+// TestLoadRoundRobin: the connections of a load go to its servers in
+// turn, so every instance of a group gets its share.
+func TestLoadRoundRobin(t *testing.T) {
+	var counts [2]atomic.Int64
+	var addrs []string
+	for i := range counts {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			counts[i].Add(1)
+			_, _ = io.WriteString(w, "ok")
+		}))
+		defer srv.Close()
+		addrs = append(addrs, srv.Listener.Addr().String())
+	}
+	l := load{addrs: addrs, req: newRequest(addrs[0], http.MethodGet, "/", http.StatusOK, ""), conns: 4,
+		duration: 100 * time.Millisecond, maxRequests: 400, timeout: 5 * time.Second}
+	res := l.run(t.Context())
+	if res.errors != 0 || res.ok() == 0 {
+		t.Fatalf("load: %d ok, %d errors (%v)", res.ok(), res.errors, res.firstErr)
+	}
+	if a, b := counts[0].Load(), counts[1].Load(); a == 0 || b == 0 || int(a+b) != res.ok() {
+		t.Errorf("requests per server %d and %d, %d measured", a, b, res.ok())
 	}
 }

@@ -1,6 +1,6 @@
 // Command loadtest measures restauth under HTTP load, in one run:
 //
-//	go run ./cmd/loadtest                            # from bench/: every scenario, about 3.5 minutes
+//	go run ./cmd/loadtest                            # from bench/: every scenario, about 4 minutes
 //	go run ./cmd/loadtest -rounds 3                  # every GET row 3 times, interleaved; medians (BENCHMARKS.md's run)
 //	go run ./cmd/loadtest -duration 1s -warmup 200ms # every scenario once, under a minute: a check that it runs
 //	go run ./cmd/loadtest -run 'gin|flood'           # only the rows whose name matches
@@ -30,6 +30,19 @@
 // PostgreSQL rows run when -postgres, RESTAUTH_BENCH_POSTGRES_URL or
 // RESTAUTH_TEST_POSTGRES_URL (the first set) names a database on this
 // machine (loopback or a socket); otherwise they are reported as skipped.
+// Likewise the row whose sessions live in Redis (redisstore; users on
+// SQLite) needs -redis, RESTAUTH_BENCH_REDIS_URL or
+// RESTAUTH_TEST_REDIS_URL; its keys carry a per-run prefix and are
+// deleted when its server stops.
+//
+// The "2 instances" rows serve restauth's default JWT mode from two
+// server processes sharing one database (one SQLite file, or the
+// PostgreSQL database), one SECRET_KEY and the bench account; the
+// generator spreads its connections over the two round-robin, as a load
+// balancer would, and the row's server CPU is the two processes' summed.
+// Pinned, both share the servers' CPUs, so the row gets the same CPU as
+// the one-instance row; on a busy machine two processes win more of a
+// contested CPU than one, so read such a run by its CPU column.
 //
 // The JWT rows are also compared with the peer of their framework, the
 // JWT middleware an application would use instead of restauth:
@@ -89,6 +102,8 @@ func run(args []string) error {
 	fs.BoolVar(&list, "list", false, "list the scenarios and exit")
 	var pg string
 	fs.StringVar(&pg, "postgres", "", "PostgreSQL database of the PostgreSQL rows, on this machine (default $"+postgresEnv+", else $"+testPostgresEnv+"; without any the rows are skipped)")
+	var rd string
+	fs.StringVar(&rd, "redis", "", "Redis server of the rows whose sessions live in Redis, on this machine (default $"+redisEnv+", else $"+testRedisEnv+"; without any the rows are skipped)")
 	fs.StringVar(&cfg.profileDir, "profile", "", "write a CPU profile of every server process into this directory (NAME.cpu.pprof; go tool pprof it)")
 	fs.StringVar(&serveArg, "serve", "", "internal: serve the named app (a child process of the harness)")
 	fs.DurationVar(&cfg.serveMax, "serve-max", 30*time.Minute, "internal: a server's maximum lifetime")
@@ -120,9 +135,13 @@ func run(args []string) error {
 	}
 	if list {
 		for _, sc := range getScenarios {
-			fmt.Printf("%-28s server %-20s GET %s\n", sc.name, sc.server, sc.path)
+			server := sc.server
+			if sc.instances > 1 {
+				server = fmt.Sprintf("%s (%d instances)", sc.server, sc.instances)
+			}
+			fmt.Printf("%-34s server %-32s GET %s\n", sc.name, server, sc.path)
 		}
-		fmt.Printf("%-28s server %s\n%-28s server %s\n", loginScenarioName, loginServer, floodScenarioName, loginServer)
+		fmt.Printf("%-34s server %s\n%-34s server %s\n", loginScenarioName, loginServer, floodScenarioName, loginServer)
 		return nil
 	}
 	if cfg.duration <= 0 || cfg.warmup < 0 || cfg.conns < 1 || cfg.rounds < 1 || cfg.maxRequests < 1 ||
@@ -130,6 +149,7 @@ func run(args []string) error {
 		return fmt.Errorf("-duration, -c, -rounds, -max-requests, -flood, -flood-readers and -timeout must be positive")
 	}
 	cfg.postgresURL = postgresURL(pg, os.Getenv)
+	cfg.redisURL = redisURL(rd, os.Getenv)
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return fmt.Errorf("-run: %w", err)
@@ -147,6 +167,7 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	h := newHarness(cfg)
+	defer h.removeTemp() // after the servers have stopped
 	defer h.kids.stopAll()
 
 	h.logf("loadtest: starting servers (GOMAXPROCS %d, %d CPUs)", runtime.GOMAXPROCS(0), runtime.NumCPU())

@@ -35,7 +35,13 @@ type scenario struct {
 	// minimum ratio to it (1: at least as fast as the peer).
 	peer       string
 	peerTarget float64
-	note       string
+	// instances, when above 1, serves the row from that many processes
+	// of server sharing one database (and SECRET_KEY, and Redis
+	// sessions): the load generator spreads its connections over them
+	// round-robin, as a load balancer in front of several instances would,
+	// and the row's server CPU is theirs summed.
+	instances int
+	note      string
 }
 
 // Names of the rows other rows are compared with.
@@ -105,10 +111,13 @@ var getScenarios = []scenario{
 	{name: "gin jwt stateless", server: "gin-jwt-stateless", path: fixture.HelloPath, auth: true, baseline: ginBare, peer: ginPeer},
 	{name: "gin jwt on sqlite", server: "gin-jwt-sqlite", path: fixture.HelloPath, auth: true, baseline: ginBare, target: sqliteJWTTarget, peer: ginPeer, peerTarget: aheadOfPeer},
 	{name: "gin jwt on postgres", server: "gin-jwt-postgres", path: fixture.HelloPath, auth: true, baseline: ginBare, peer: ginPeer},
+	{name: "gin jwt on sqlite, 2 instances", server: "gin-jwt-sqlite", instances: 2, path: fixture.HelloPath, auth: true, baseline: ginBare, peer: ginPeer},
+	{name: "gin jwt on postgres, 2 instances", server: "gin-jwt-postgres", instances: 2, path: fixture.HelloPath, auth: true, baseline: ginBare, peer: ginPeer},
 	{name: "gin token", server: "gin-token", path: fixture.HelloPath, auth: true, baseline: ginBare},
 	{name: "gin token on sqlite", server: "gin-token-sqlite", path: fixture.HelloPath, auth: true, baseline: ginBare},
 	{name: "gin session", server: "gin-session", path: fixture.HelloPath, auth: true, baseline: ginBare},
-	{name: "gin session on sqlite", server: "gin-session-sqlite", path: fixture.HelloPath, auth: true, baseline: ginBare},
+	{name: "gin session on sqlite", server: "gin-session-sqlite", path: fixture.HelloPath, auth: true, baseline: ginBare, peer: ginPeer},
+	{name: "gin session on redis", server: "gin-session-redis", path: fixture.HelloPath, auth: true, baseline: ginBare, peer: ginPeer},
 	{name: echoBare, server: "echo-bare", path: fixture.HelloPath, note: "the limit"},
 	{name: "echo bare + JWT header", server: "echo-bare", path: fixture.HelloPath, credentialOf: "echo-jwt", note: "the limit, sent the JWT row's request"},
 	{name: echoPeer, server: "echo-peer-jwt", path: fixture.HelloPath, auth: true, baseline: echoBare, note: "labstack/echo-jwt v4, HS256 bearer, no store"},

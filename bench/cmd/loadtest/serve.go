@@ -79,7 +79,7 @@ func handleHash(ctx context.Context, mux *http.ServeMux, app *fixture.App) error
 // stop (SIGINT, SIGTERM), its parent goes away (stdin closes) or maxLife
 // passes. With cpuProfile it writes a CPU profile of its whole life there.
 func serve(name string, maxLife time.Duration, cpuProfile string) error {
-	spec, err := serverSpec(name, os.Getenv(postgresEnv))
+	spec, err := serverSpec(name, os.Getenv)
 	if err != nil {
 		return err
 	}

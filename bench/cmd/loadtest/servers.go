@@ -24,6 +24,44 @@ const (
 // noPostgres is why the PostgreSQL rows are skipped without a database.
 const noPostgres = "no PostgreSQL database: set -postgres, " + postgresEnv + " or " + testPostgresEnv
 
+// redisEnv names the Redis server of the rows whose sessions live in
+// Redis (redisstore); -redis overrides it, and without either the
+// harness falls back to testRedisEnv, the server of restauth's own tests.
+// With none of them the rows are reported as skipped. The harness hands
+// the server to its children in redisEnv.
+const (
+	redisEnv     = "RESTAUTH_BENCH_REDIS_URL"
+	testRedisEnv = "RESTAUTH_TEST_REDIS_URL"
+)
+
+// noRedis is why the Redis rows are skipped without a server.
+const noRedis = "no Redis server: set -redis, " + redisEnv + " or " + testRedisEnv
+
+// redisURL picks the Redis server like postgresURL: the -redis flag, else
+// redisEnv, else testRedisEnv; "" when none is set.
+func redisURL(flagValue string, getenv func(string) string) string {
+	for _, u := range []string{flagValue, getenv(redisEnv), getenv(testRedisEnv)} {
+		if u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+// What the harness tells the instances of a server group (scenario
+// instances > 1) in their environment, so that they serve one set of
+// users: the directory of their shared SQLite file, their shared
+// SECRET_KEY (a JWT or session minted by one is valid on the others), the
+// Redis key prefix of their shared sessions, and, for every instance but
+// the first, the bench account the first one created (they look it up
+// instead of creating it).
+const (
+	sharedDirEnv         = "RESTAUTH_LOADTEST_SHARED_DIR"
+	sharedSecretEnv      = "RESTAUTH_LOADTEST_SECRET_KEY"
+	sharedRedisPrefixEnv = "RESTAUTH_LOADTEST_REDIS_PREFIX"
+	joinUserEnv          = "RESTAUTH_LOADTEST_JOIN_USER"
+)
+
 // postgresURL picks the PostgreSQL database: the -postgres flag, else
 // postgresEnv, else testPostgresEnv; "" when none is set.
 func postgresURL(flagValue string, getenv func(string) string) string {
@@ -47,6 +85,8 @@ var servers = map[string]fixture.Spec{
 	"gin-jwt-sqlite":     {Framework: fixture.Gin, Mode: fixture.ModeJWT, Store: fixture.SQLite},
 	"gin-jwt-postgres":   {Framework: fixture.Gin, Mode: fixture.ModeJWT, Store: fixture.Postgres},
 	"gin-session-sqlite": {Framework: fixture.Gin, Mode: fixture.ModeSession, Store: fixture.SQLite},
+	// Users on SQLite, sessions in Redis (redisstore).
+	"gin-session-redis":  {Framework: fixture.Gin, Mode: fixture.ModeSession, Store: fixture.SQLite, Sessions: fixture.Redis},
 	"gin-token":          {Framework: fixture.Gin, Mode: fixture.ModeToken},
 	"gin-session":        {Framework: fixture.Gin, Mode: fixture.ModeSession},
 	"echo-bare":          {Framework: fixture.Echo, Mode: fixture.ModeBare},
@@ -77,15 +117,19 @@ func serverNames() string {
 	return strings.Join(names, ", ")
 }
 
-// serverSpec returns the spec of server name, completed with the
-// PostgreSQL database pg (see postgresURL), or why it cannot run here.
-func serverSpec(name, pg string) (fixture.Spec, error) {
+// serverSpec returns the spec of server name, completed from getenv (a
+// child's environment, or what the harness will put there): the
+// PostgreSQL database (postgresEnv, see postgresURL), the Redis server
+// (redisEnv, see redisURL) and, for an instance of a group, what it
+// shares with the others (sharedDirEnv, sharedSecretEnv,
+// sharedRedisPrefixEnv, joinUserEnv); or why it cannot run here.
+func serverSpec(name string, getenv func(string) string) (fixture.Spec, error) {
 	s, ok := servers[name]
 	if !ok {
 		return s, fmt.Errorf("unknown server %q (known: %s)", name, serverNames())
 	}
 	if s.Store == fixture.Postgres {
-		u := pg
+		u := getenv(postgresEnv)
 		if u == "" {
 			return s, errors.New(noPostgres)
 		}
@@ -94,15 +138,38 @@ func serverSpec(name, pg string) (fixture.Spec, error) {
 		}
 		s.PostgresURL = u
 	}
+	if s.Sessions == fixture.Redis {
+		u := getenv(redisEnv)
+		if u == "" {
+			return s, errors.New(noRedis)
+		}
+		if err := checkLoopback("Redis server", u); err != nil {
+			return s, err
+		}
+		s.RedisURL = u
+	}
+	if d := getenv(sharedDirEnv); d != "" {
+		s.Dir = d
+	}
+	if k := getenv(sharedSecretEnv); k != "" {
+		s.SecretKey = []byte(k)
+	}
+	s.RedisPrefix = getenv(sharedRedisPrefixEnv)
+	s.JoinUser = getenv(joinUserEnv)
 	return s, nil
 }
 
 // checkLoopbackDB refuses a database URL whose host is not on this
 // machine: the harness generates load against loopback only.
-func checkLoopbackDB(raw string) error {
+func checkLoopbackDB(raw string) error { return checkLoopback("PostgreSQL database", raw) }
+
+// checkLoopback refuses a server URL (what names the kind of server)
+// whose host is not on this machine. A URL without a host (a Unix
+// socket: libpq's host=/dir, redis's unix://) is local.
+func checkLoopback(what, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return errors.New("the PostgreSQL database is not a URL")
+		return fmt.Errorf("the %s is not a URL", what)
 	}
 	host := u.Hostname()
 	if host == "" {
@@ -115,5 +182,5 @@ func checkLoopbackDB(raw string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("PostgreSQL host %q is not a loopback address; the load test only targets this machine", host)
+	return fmt.Errorf("%s host %q is not a loopback address; the load test only targets this machine", what, host)
 }
