@@ -158,24 +158,19 @@ type LoginOptions struct {
 // user deactivated meanwhile.
 func (c *Call) Login(u *User, opts LoginOptions) error {
 	a, ctx := c.auth, c.req.r.Context()
+	refuse := func(reason, msg string) error {
+		a.logEvent(ctx, slog.LevelInfo, "restauth: login failed",
+			Event{Type: EventLogin, Outcome: OutcomeFailure, UserID: u.ID, Reason: reason, Provider: opts.Provider}, slog.String("reason", reason))
+		return NonFieldError(a.msgs.Text(msg))
+	}
 	fresh, err := a.cfg.Store.UserByID(ctx, u.ID)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		a.logEvent(ctx, slog.LevelInfo, "restauth: login failed",
-			Event{Type: EventLogin, Outcome: OutcomeFailure, UserID: u.ID, Reason: "inactive", Provider: opts.Provider}, slog.String("reason", "inactive"))
-		return NonFieldError(a.msgs.Text(MsgInvalidCredentials))
+	case errors.Is(err, ErrNotFound), err == nil && !fresh.IsActive:
+		return refuse("inactive", MsgInvalidCredentials)
 	case err != nil:
 		return unavailable(err)
-	}
-	if !fresh.IsActive {
-		a.logEvent(ctx, slog.LevelInfo, "restauth: login failed",
-			Event{Type: EventLogin, Outcome: OutcomeFailure, UserID: u.ID, Reason: "inactive", Provider: opts.Provider}, slog.String("reason", "inactive"))
-		return NonFieldError(a.msgs.Text(MsgInvalidCredentials))
-	}
-	if a.cfg.EmailVerification == VerifyMandatory && !fresh.EmailVerified {
-		a.logEvent(ctx, slog.LevelInfo, "restauth: login failed",
-			Event{Type: EventLogin, Outcome: OutcomeFailure, UserID: u.ID, Reason: "unverified", Provider: opts.Provider}, slog.String("reason", "unverified"))
-		return NonFieldError(a.msgs.Text(MsgEmailNotVerified))
+	case a.cfg.EmailVerification == VerifyMandatory && !fresh.EmailVerified:
+		return refuse("unverified", MsgEmailNotVerified)
 	}
 	status := opts.Status
 	if status == 0 {
