@@ -605,21 +605,40 @@ func (d *DjangoStore) BlacklistRefreshToken(ctx context.Context, t *core.Refresh
 	}
 	row := &core.RefreshToken{JTI: t.JTI, Encoded: t.Encoded, Expires: t.Expires}
 	q := &d.q.refresh
-	err := d.s.inTx(ctx, op, []string{q.insertOutstanding, q.blacklistJTI}, func(ex execQueryer) error {
-		if err := d.insertOutstanding(ctx, ex, op, row); err != nil {
+	blacklist := func() error {
+		return d.s.inTx(ctx, op, []string{q.insertOutstanding, q.blacklistJTI}, func(ex execQueryer) error {
+			if err := d.insertOutstanding(ctx, ex, op, row); err != nil {
+				return err
+			}
+			done, err := d.blacklistJTI(ctx, ex, op, t.JTI, at)
+			if err != nil {
+				return err
+			}
+			if !done {
+				return core.ErrRefreshUsed
+			}
+			return nil
+		})
+	}
+	// Concurrent blacklistings of one token can make MySQL/MariaDB fail a
+	// loser instead of making it wait (a deadlock, or InnoDB's "Failed to
+	// read auto-increment value" on the racing inserts): its transaction
+	// rolled back, so a token blacklisted now was blacklisted by the
+	// winner; otherwise the attempt is made again, a few times.
+	var err error
+	for range djangoBlacklistAttempts {
+		if err = blacklist(); err == nil || errors.Is(err, core.ErrRefreshUsed) || ctx.Err() != nil {
 			return err
 		}
-		done, err := d.blacklistJTI(ctx, ex, op, t.JTI, at)
-		if err != nil {
-			return err
-		}
-		if !done {
+		if listed, lerr := d.RefreshTokenBlacklisted(ctx, t.JTI); lerr == nil && listed {
 			return core.ErrRefreshUsed
 		}
-		return nil
-	})
+	}
 	return err
 }
+
+// djangoBlacklistAttempts bounds BlacklistRefreshToken's transactions.
+const djangoBlacklistAttempts = 3
 
 // RefreshTokenBlacklisted implements core.RefreshBlacklist: whether
 // SimpleJWT's tables hold a blacklisted row for jti. An unknown jti, or
