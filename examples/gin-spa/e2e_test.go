@@ -197,10 +197,11 @@ func TestBrowser(t *testing.T) {
 
 // testSilentRefresh moves the logged-in browser from the main tab to two
 // new tabs on the profile and watches the refreshes for two access-token
-// lifetimes: at least one happens, none is doubled (the tabs share one
-// refresh), and both tabs still show and reload the profile after the token
-// they started with has expired. With noLocks the tabs lack the Web Locks
-// API, so the SPA uses its localStorage lease.
+// lifetimes: one tab runs the refresh timer, at least one refresh happens,
+// none is doubled (the tabs share one refresh), and both tabs still show
+// and reload the profile after the token they started with has expired.
+// With noLocks the tabs lack the Web Locks API, so the SPA elects the timer
+// tab and locks the refresh in localStorage.
 func testSilentRefresh(t *testing.T, main *tab, srv *server, user string, noLocks bool) {
 	main.navigate("about:blank") // its refresh timer stops with the page
 	defer func() {
@@ -236,6 +237,15 @@ func testSilentRefresh(t *testing.T, main *tab, srv *server, user string, noLock
 		if gap := times[i].Sub(times[i-1]); gap < e2eAccessLifetime/4 {
 			t.Errorf("two token/refresh/ requests %v apart: the tabs did not share one refresh", gap.Round(time.Millisecond))
 		}
+	}
+	leaders := 0
+	for _, b := range tabs {
+		if evaluate[bool](b, "leader") {
+			leaders++
+		}
+	}
+	if leaders != 1 {
+		t.Errorf("%d tabs run the refresh timer, want 1", leaders)
 	}
 	for i, b := range tabs {
 		if v := evaluate[string](b, "document.querySelector('#view').dataset.view"); v != "profile" {

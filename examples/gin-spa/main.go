@@ -142,11 +142,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	return httpserver.Run(ctx, settings.Addr, handler, logger, auth.Close)
 }
 
-// applySPASettings points the mail links at the SPA's routes and applies
-// RESTAUTH_ACCESS_LIFETIME.
+// refreshReuseGrace is how long a consumed refresh token may come back and
+// still get new tokens of its login instead of ending it (JWT.ReuseGrace).
+// The tabs of a browser share one cookie jar: when a tab closes, or the
+// connection drops, while its refresh is in flight, the server has rotated
+// the token but the new refresh cookie never arrives, and the next refresh,
+// from any tab, presents the old one. Strict reuse detection would log the
+// user out of every tab for it. Ten seconds cover the tab that takes over
+// (at once with Web Locks, within two seconds without) and the retry after
+// a network error (five seconds); a stolen refresh cookie replayed later
+// still ends the login.
+const refreshReuseGrace = 10 * time.Second
+
+// applySPASettings points the mail links at the SPA's routes, sets the
+// refresh reuse grace and applies RESTAUTH_ACCESS_LIFETIME.
 func applySPASettings(cfg *core.Config, settings envconfig.Settings, getenv func(string) string) error {
 	cfg.Accounts.VerifyEmailURL = settings.FrontendURL + verifyEmailRoute
 	cfg.Accounts.PasswordResetURL = settings.FrontendURL + passwordResetRoute
+	cfg.JWT.ReuseGrace = refreshReuseGrace
 	v := getenv(varAccessLifetime)
 	if v == "" {
 		return nil

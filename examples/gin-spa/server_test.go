@@ -152,3 +152,61 @@ func TestSMTPReplacesDevMailbox(t *testing.T) {
 		t.Fatalf("want one mail with a link to the SPA, got %d: %+v", len(msgs), msgs)
 	}
 }
+
+// TestRefreshResponseLost runs the starter and loses the answer of a
+// refresh, as when a tab closes or the connection drops while it is in
+// flight: the browser keeps the old refresh cookie and presents it again.
+// Within refreshReuseGrace that gets new cookies of the same login, which
+// then keeps working; strict reuse detection would have ended the login in
+// every tab.
+func TestRefreshResponseLost(t *testing.T) {
+	srv := startServer(t, nil)
+	if err := srv.command(t, "createuser", "--username", "lin", "--email", "lin@example.com", "--password", "Correct-Horse-9"); err != nil {
+		t.Fatal(err)
+	}
+	post := func(path, body string, cookies ...*http.Cookie) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, srv.base+"/api/auth/"+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		for _, c := range cookies {
+			req.AddCookie(c)
+			if c.Name == "csrftoken" {
+				req.Header.Set("X-CSRFToken", c.Value)
+			}
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	cookieOf := func(res *http.Response, name string) *http.Cookie {
+		t.Helper()
+		for _, c := range res.Cookies() {
+			if c.Name == name && c.Value != "" {
+				return c
+			}
+		}
+		t.Fatalf("%s %s: no %s cookie", res.Request.Method, res.Request.URL.Path, name)
+		return nil
+	}
+	login := post("login/", `{"username":"lin","password":"Correct-Horse-9"}`)
+	if login.StatusCode != http.StatusOK {
+		t.Fatalf("login: %d", login.StatusCode)
+	}
+	csrf, old := cookieOf(login, "csrftoken"), cookieOf(login, "refresh")
+	if res := post("token/refresh/", "{}", csrf, old); res.StatusCode != http.StatusOK {
+		t.Fatalf("refresh: %d", res.StatusCode) // its answer is lost
+	}
+	again := post("token/refresh/", "{}", csrf, old)
+	if again.StatusCode != http.StatusOK {
+		t.Fatalf("the old refresh cookie again, at once: %d, want 200 (JWT.ReuseGrace %v)", again.StatusCode, refreshReuseGrace)
+	}
+	if res := post("token/refresh/", "{}", csrf, cookieOf(again, "refresh")); res.StatusCode != http.StatusOK {
+		t.Errorf("refresh with the cookie the retry got: %d, want 200: the login must survive", res.StatusCode)
+	}
+}

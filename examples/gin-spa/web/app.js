@@ -17,6 +17,7 @@
 const API = '/api/auth/';
 const ACCESS_KEY = 'restauth.access'; // {"expires": ms, "lifetime": ms}; not a secret
 const LEASE_KEY = 'restauth.refreshLease'; // fallback lock without Web Locks
+const LEADER_KEY = 'restauth.timerLeader'; // which tab runs the timer, without Web Locks
 const LOCK_NAME = 'restauth-refresh';
 const MAX_LEAD = 60_000; // refresh at most a minute before expiry…
 const LEAD_SHARE = 1 / 3; // …or a third of the lifetime before, if shorter
@@ -98,18 +99,50 @@ function refreshDue() {
 
 let refreshTimer;
 
-// With Web Locks, one tab, the leader, runs the refresh timer: the first tab
-// takes a lock that it holds until it closes, then the next tab takes over.
-// (Comparing localStorage inside the refresh lock is not enough on its own:
-// a write reaches the other tabs asynchronously, so a tab could take the
-// lock before it sees the new expiry, and refresh again.) Without Web Locks
-// every tab runs a timer and the localStorage lease lets one refresh through.
-let leader = !navigator.locks;
+// One tab, the leader, runs the refresh timer. (Comparing localStorage inside
+// the refresh lock is not enough on its own: a write reaches the other tabs
+// asynchronously, so a tab could take the lock before it sees the new expiry,
+// and refresh again.) With Web Locks, the first tab takes a lock that it
+// holds until it closes, then the next tab takes over.
+let leader = false;
 navigator.locks?.request('restauth-timer', () => {
   leader = true;
   schedule();
   return new Promise(() => {}); // held until the tab closes
 });
+
+// Without Web Locks the leader is elected in localStorage: every second each
+// tab renews its claim, or claims a free or stale one (a claim is stale five
+// seconds after its last renewal: a closed or frozen tab). A tab leads once
+// its claim is still there a second later; when two tabs claim at once, the
+// one that wrote last keeps it and the other sees that on its next beat.
+// A second is ample for a write to reach the other tabs, where the 50 ms of
+// the refresh lease below are not, on a busy computer: two timers firing
+// together could then both refresh with the same refresh token.
+const TAB_ID = Math.random().toString(36).slice(2);
+function claimTimer() {
+  const claim = readJSON(LEADER_KEY);
+  const mine = claim?.owner === TAB_ID;
+  if (claim && !mine && claim.until >= Date.now()) {
+    if (leader) {
+      leader = false; // another tab won a simultaneous claim
+      clearTimeout(refreshTimer);
+    }
+    return;
+  }
+  localStorage.setItem(LEADER_KEY, JSON.stringify({ owner: TAB_ID, until: Date.now() + 5000 }));
+  if (mine && !leader) {
+    leader = true;
+    schedule();
+  }
+}
+if (!navigator.locks) {
+  claimTimer();
+  setInterval(claimTimer, 1000);
+  addEventListener('pagehide', () => {
+    if (readJSON(LEADER_KEY)?.owner === TAB_ID) localStorage.removeItem(LEADER_KEY); // the next tab takes over
+  });
+}
 
 // schedule (re)arms the refresh timer from the shared expiry.
 function schedule() {
