@@ -50,6 +50,7 @@ type pageData struct {
 	Next       string     // the login page's target after success
 	Key        string     // the e-mail verification key of a mailed link
 	UID, Token string     // the password reset uid and token of a mailed link
+	EmailOnly  bool       // RESTAUTH_USERNAME=off: accounts have no username to show or ask for
 }
 
 // pages serves the HTML pages. They only render: every form posts to
@@ -194,7 +195,9 @@ func (p *pages) renderData(c *gin.Context, name string, data pageData) {
 	data.User, _ = ginauth.User(c)
 	data.API = p.api
 	data.CSRFToken = p.auth.CSRFToken(c.Writer, c.Request)
-	data.CSRFCookie = p.auth.Config().CSRF.CookieName
+	cfg := p.auth.Config()
+	data.CSRFCookie = cfg.CSRF.CookieName
+	data.EmailOnly = cfg.EmailOnly
 	var buf bytes.Buffer
 	if err := p.templates[name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		p.logger.Error("rendering a page", "page", name, "error", err)

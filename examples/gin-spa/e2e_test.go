@@ -289,6 +289,41 @@ func TestBrowserSessionMode(t *testing.T) {
 	b.waitView("login")
 }
 
+// TestBrowserEmailOnly signs up and logs in with RESTAUTH_USERNAME=off,
+// where accounts have no username: the forms ask for the e-mail address
+// only, and no view shows a username.
+func TestBrowserEmailOnly(t *testing.T) {
+	skipWithoutChromium(t)
+	srv := startServer(t, map[string]string{"RESTAUTH_USERNAME": "off"})
+	email, pw := fmt.Sprintf("lin_%d@example.com", time.Now().UnixNano()%1_000_000), "Correct-Horse-9"
+	b := newTab(t, startBrowser(t))
+	b.navigate(srv.base + "/")
+	b.waitView("login")
+	if got := evaluate[string](b, `document.querySelector('#view [data-login-label]').textContent + ' ' + document.querySelector('#view input[name="login"]').type`); got != "E-mail email" {
+		t.Errorf("login field: %q, want the label E-mail on an email input", got)
+	}
+	b.click(`#view a[href="#/signup"]`)
+	b.waitView("signup")
+	if n := evaluate[int](b, `document.querySelectorAll('#view [name="username"], #view [data-username-only]').length`); n != 0 {
+		t.Errorf("the sign-up form has %d username elements", n)
+	}
+	b.fill(map[string]string{"email": email, "password1": pw, "password2": pw})
+	b.submit()
+	b.waitView("profile") // verification is optional: registration logged in
+	b.waitText("#nav-username", email)
+	b.waitText("#profile-email", email)
+	if n := evaluate[int](b, `document.querySelectorAll('#profile-username').length`); n != 0 {
+		t.Error("the profile shows a username")
+	}
+	b.click("#logout")
+	b.login(email, pw)
+	b.waitView("profile")
+	b.waitText("#nav-username", email)
+	if exc := b.logs.exceptions(); len(exc) > 0 {
+		t.Errorf("the page threw:\n%s", strings.Join(exc, "\n"))
+	}
+}
+
 // skipWithoutChromium skips the test when Chromium is not installed.
 func skipWithoutChromium(t *testing.T) {
 	t.Helper()

@@ -201,7 +201,7 @@ func newRouter(cfg core.Config, mailbox *devMailbox, logger *slog.Logger, middle
 	})
 	router.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
-	if err := mountSPA(router); err != nil {
+	if err := mountSPA(router, auth.Core().Config().EmailOnly); err != nil {
 		return nil, nil, err
 	}
 	if err := mountSocial(router, cfg, logger); err != nil {

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -57,22 +53,14 @@ func mountSocial(r gin.IRouter, cfg core.Config, logger *slog.Logger) error {
 			sl = s
 		}
 	}
-	sum := sha256.Sum256(socialJS)
-	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
-	script := func(c *gin.Context) {
-		h := c.Writer.Header()
-		setPageHeaders(h)
-		h.Set("Content-Security-Policy", spaCSP)
-		h.Set("Cache-Control", "no-cache")
-		h.Set("ETag", etag)
-		http.ServeContent(c.Writer, c.Request, "social.js", time.Time{}, bytes.NewReader(socialJS))
-	}
+	script := assetHandler("social.js", socialJS)
 	r.GET("/social.js", script)
 	r.HEAD("/social.js", script)
-	page, err := assetHandler("index.html")
+	index, err := indexHTML(cfg.EmailOnly)
 	if err != nil {
 		return err
 	}
+	page := assetHandler("index.html", index)
 	r.GET(socialCallbackPath, page)
 	r.HEAD(socialCallbackPath, page)
 	r.GET("/social/providers.json", func(c *gin.Context) {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"time"
 
@@ -22,28 +23,51 @@ var webFiles embed.FS
 const spaCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
+// emailOnlyMark tells app.js that accounts have no username
+// (RESTAUTH_USERNAME=off): its forms then ask for the e-mail address.
+const emailOnlyMark = " data-email-only"
+
+// indexHTML is the app's one page, its <html> element carrying
+// emailOnlyMark when accounts have no username.
+func indexHTML(emailOnly bool) ([]byte, error) {
+	body, err := webFiles.ReadFile("web/index.html")
+	if err != nil || !emailOnly {
+		return body, err
+	}
+	const root = `<html lang="en"`
+	if !bytes.Contains(body, []byte(root)) {
+		return nil, errors.New("web/index.html: no " + root + " element to mark")
+	}
+	return bytes.Replace(body, []byte(root), []byte(root+emailOnlyMark), 1), nil
+}
+
 // mountSPA serves the app's three files. The app routes with the URL
 // fragment (/#/profile), so / is the only page the server needs to know.
-func mountSPA(r gin.IRouter) error {
-	for path, file := range map[string]string{"/": "index.html", "/app.js": "app.js", "/style.css": "style.css"} {
-		h, err := assetHandler(file)
+func mountSPA(r gin.IRouter, emailOnly bool) error {
+	index, err := indexHTML(emailOnly)
+	if err != nil {
+		return err
+	}
+	serve := func(path, name string, body []byte) {
+		h := assetHandler(name, body)
+		r.GET(path, h)
+		r.HEAD(path, h)
+	}
+	serve("/", "index.html", index)
+	for _, name := range []string{"app.js", "style.css"} {
+		body, err := webFiles.ReadFile("web/" + name)
 		if err != nil {
 			return err
 		}
-		r.GET(path, h)
-		r.HEAD(path, h)
+		serve("/"+name, name, body)
 	}
 	return nil
 }
 
-// assetHandler serves one embedded file with an ETag and "no-cache", so
+// assetHandler serves one file's body with an ETag and "no-cache", so
 // browsers revalidate and a redeploy takes effect at once, plus the
 // security headers of the page.
-func assetHandler(name string) (gin.HandlerFunc, error) {
-	body, err := webFiles.ReadFile("web/" + name)
-	if err != nil {
-		return nil, err
-	}
+func assetHandler(name string, body []byte) gin.HandlerFunc {
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
 	return func(c *gin.Context) {
@@ -55,7 +79,7 @@ func assetHandler(name string) (gin.HandlerFunc, error) {
 		// ServeContent answers If-None-Match with 304 and HEAD without a
 		// body, and picks the Content-Type from the extension.
 		http.ServeContent(c.Writer, c.Request, name, time.Time{}, bytes.NewReader(body))
-	}, nil
+	}
 }
 
 // setPageHeaders sets the headers every HTML page of the starter carries.

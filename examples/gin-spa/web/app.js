@@ -27,6 +27,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let currentUser = null; // the user JSON while logged in, else null
 
+// The server marks the page when accounts have no username
+// (RESTAUTH_USERNAME=off): they sign up and log in with their e-mail.
+const EMAIL_ONLY = document.documentElement.hasAttribute('data-email-only');
+
 // ---------------------------------------------------------------- HTTP
 
 // cookie returns the value of a cookie JavaScript may read, or ''.
@@ -270,6 +274,15 @@ function updateNav() {
 function render(name) {
   const view = $('#view');
   view.replaceChildren($(`#tpl-${name}`).content.cloneNode(true));
+  if (EMAIL_ONLY) {
+    // Accounts have no username: no field asks for one, none shows one.
+    for (const el of view.querySelectorAll('[data-username-only]')) el.remove();
+    const label = $('[data-login-label]', view);
+    if (label) {
+      label.textContent = 'E-mail';
+      Object.assign($('input[name="login"]', view), { type: 'email', autocomplete: 'email' });
+    }
+  }
   view.dataset.view = name;
   flash(pendingFlash?.text, pendingFlash?.kind);
   pendingFlash = null;
@@ -359,7 +372,7 @@ async function viewVerifyEmail(key) {
 
 function viewProfile(user) {
   const view = render('profile');
-  $('#profile-username', view).textContent = user.username ?? '(none: email-only accounts)';
+  if (!EMAIL_ONLY) $('#profile-username', view).textContent = user.username;
   $('#profile-email', view).textContent = user.email;
   const form = $('form', view);
   form.first_name.value = user.first_name;
