@@ -16,6 +16,7 @@
 //	RESTAUTH_USERNAME            on or off: off identifies accounts by email alone  on
 //	RESTAUTH_REDIS_URL           redis://…: rate limits, sessions, change wake-ups in Redis  unset: in the database
 //	RESTAUTH_DATABASE_SCHEMA     restauth or django: an existing Django project's tables  restauth
+//	RESTAUTH_LINK_PAGES          auto, on or off: serve the pages mailed links open (API starters)  auto
 //
 // RESTAUTH_THROTTLE=off turns every rate limit off (core.ThrottleConfig's
 // Disabled), for a client's test suite that registers and logs in many
@@ -37,6 +38,14 @@
 // "<prefix>changes"), so every instance enforces a change made on another,
 // or by a management command, within milliseconds instead of at its next
 // poll.
+//
+// RESTAUTH_LINK_PAGES decides whether an API starter serves the two
+// pages that the mailed verification and reset links open (core/linkpages):
+// auto serves them while the links point at http:// + RESTAUTH_ADDR, the
+// default frontend URL; on serves them at RESTAUTH_FRONTEND_URL, for a
+// server that is its own frontend behind a proxy (RESTAUTH_FRONTEND_URL=
+// https://api.example.com); off never serves them (a separate frontend
+// handles the links). See Settings.LinkPageOrigins.
 //
 // RESTAUTH_DATABASE_SCHEMA=django runs on an existing Django project's
 // database, sharing its users, DRF tokens, SimpleJWT blacklist and
@@ -110,6 +119,7 @@ const (
 	VarUsername          = "RESTAUTH_USERNAME"
 	VarRedisURL          = "RESTAUTH_REDIS_URL"
 	VarDatabaseSchema    = "RESTAUTH_DATABASE_SCHEMA"
+	VarLinkPages         = "RESTAUTH_LINK_PAGES"
 )
 
 // Variables of social login. Load does not read them: the social module
@@ -175,6 +185,41 @@ type Settings struct {
 	// Django project's tables; RESTAUTH_SECRET_KEY must then be set to
 	// the project's SECRET_KEY). It names sqlstore's Schema values.
 	DatabaseSchema string
+	// LinkPages is RESTAUTH_LINK_PAGES: LinkPagesAuto (the default),
+	// LinkPagesOn or LinkPagesOff; LinkPageOrigins applies it.
+	LinkPages string
+}
+
+// Values of RESTAUTH_LINK_PAGES.
+const (
+	LinkPagesAuto = "auto"
+	LinkPagesOn   = "on"
+	LinkPagesOff  = "off"
+)
+
+// LinkPageOrigins applies RESTAUTH_LINK_PAGES: it returns the origins
+// whose mailed links this server serves pages for, as
+// linkpages.Options.Origins, and whether to mount the pages at all. With
+// auto the origin is http:// + Addr, so a development server answers its
+// own links and a server whose links point at another frontend serves
+// nothing; with on it is RESTAUTH_FRONTEND_URL's origin, which a proxy
+// forwards to this server; off mounts nothing (the origins are auto's,
+// for linkpages' RedactPath, which keeps the links' secrets out of access
+// logs either way).
+func (s Settings) LinkPageOrigins() (origins []string, mount bool) {
+	self := []string{"http://" + s.Addr}
+	switch s.LinkPages {
+	case LinkPagesOff:
+		return self, false
+	case LinkPagesOn:
+		u, err := url.Parse(s.FrontendURL)
+		if err != nil || u.Host == "" {
+			return self, true // Load refuses such a URL
+		}
+		return []string{u.Scheme + "://" + u.Host}, true
+	default:
+		return self, true
+	}
 }
 
 // Values of RESTAUTH_DATABASE_SCHEMA.
@@ -211,6 +256,7 @@ func Variables() []Variable {
 		{VarThrottle, "on or off: off turns every rate limit off (testing a client; never in production)", "on"},
 		{VarUsername, "on or off: off identifies accounts by email alone (allauth's username-less mode)", "on"},
 		{VarDatabaseSchema, "restauth or django: django shares an existing Django project's tables (auth_user, authtoken_token, django_session, …); needs " + VarSecretKey + " = its SECRET_KEY", SchemaRestauth},
+		{VarLinkPages, "auto, on or off: serve the pages mailed verification and reset links open (API starters); on: at " + VarFrontendURL + ", this server behind a proxy", "auto: while the links point at http:// + " + VarAddr},
 		{VarRedisURL, "redis://[user:password@]host:port/db (rediss:// for TLS): rate limits, sessions and the change feed's wake-ups in Redis, shared by every instance", "unset: in the database"},
 		{VarGitHubClientID, "GitHub OAuth app's client ID, with " + VarGitHubClientSecret + ": mounts github/ (social login)", "unset"},
 		{VarGitHubClientSecret, "GitHub OAuth app's client secret", "unset"},
@@ -264,6 +310,11 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 		}
 	default:
 		errs = append(errs, fmt.Errorf("%s=%q: want restauth or django", VarDatabaseSchema, getenv(VarDatabaseSchema)))
+	}
+	switch s.LinkPages = strings.ToLower(strings.TrimSpace(or(getenv(VarLinkPages), LinkPagesAuto))); s.LinkPages {
+	case LinkPagesAuto, LinkPagesOn, LinkPagesOff:
+	default:
+		errs = append(errs, fmt.Errorf("%s=%q: want auto, on or off", VarLinkPages, getenv(VarLinkPages)))
 	}
 	if s.SMTPAddr != "" {
 		if err := s.loadSMTP(getenv); err != nil {

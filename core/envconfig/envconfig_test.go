@@ -211,6 +211,34 @@ func TestOnOffSwitches(t *testing.T) {
 	}
 }
 
+func TestLinkPageOrigins(t *testing.T) {
+	key := strings.Repeat("k", 40)
+	for _, c := range []struct {
+		pages, frontend string
+		want            []string
+		mount           bool
+	}{
+		{"", "", []string{"http://127.0.0.1:8000"}, true},
+		{"auto", "https://api.example.com", []string{"http://127.0.0.1:8000"}, true},
+		{" ON ", "https://api.example.com/app/", []string{"https://api.example.com"}, true},
+		{"on", "", []string{"http://127.0.0.1:8000"}, true},
+		{"off", "", []string{"http://127.0.0.1:8000"}, false},
+	} {
+		s, err := Load(env(map[string]string{VarSecretKey: key, VarLinkPages: c.pages, VarFrontendURL: c.frontend}), ModeToken, nil)
+		if err != nil {
+			t.Errorf("%q: %v", c.pages, err)
+			continue
+		}
+		if got, mount := s.LinkPageOrigins(); fmt.Sprint(got) != fmt.Sprint(c.want) || mount != c.mount {
+			t.Errorf("%s=%q with %s=%q: %q %v, want %q %v", VarLinkPages, c.pages, VarFrontendURL, c.frontend, got, mount, c.want, c.mount)
+		}
+	}
+	_, err := Load(env(map[string]string{VarSecretKey: key, VarLinkPages: "yes"}), ModeToken, nil)
+	if err == nil || !strings.Contains(err.Error(), `RESTAUTH_LINK_PAGES="yes": want auto, on or off`) {
+		t.Errorf("bad value: %v", err)
+	}
+}
+
 // TestThrottleSwitchThroughHTTP: the starters' path (Load, Apply, New)
 // with RESTAUTH_THROTTLE=off accepts 100 registrations from one address
 // within one minute; with the default, the 21st within the minute is 429
@@ -310,7 +338,7 @@ func TestVariablesDocumented(t *testing.T) {
 		VarInsecureCookies, VarTrustedOrigins, VarSMTPFrom, VarSMTPSecurity, VarSMTPUser, VarSMTPPassword, VarThrottle, VarUsername,
 		VarGitHubClientID, VarGitHubClientSecret, VarGitHubRedirectURI, VarGitHubURL, VarGoogleClientID, VarGoogleClientSecret,
 		VarGoogleRedirectURI, VarOIDCIssuer, VarOIDCClientID, VarOIDCClientSecret, VarOIDCRedirectURI, VarSocialEmailLinking,
-		VarRedisURL, VarDatabaseSchema}
+		VarRedisURL, VarDatabaseSchema, VarLinkPages}
 	if len(listed) != len(all) {
 		t.Errorf("Variables lists %d, the contract has %d", len(listed), len(all))
 	}

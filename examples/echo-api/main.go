@@ -105,7 +105,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 
 	// With the default RESTAUTH_FRONTEND_URL the mails link to this server,
 	// which then serves the two pages they open (linkpages).
-	e, auth, err := newServer(cfg, logger, "http://"+settings.Addr)
+	// RESTAUTH_LINK_PAGES=on serves them behind a proxy at the public
+	// RESTAUTH_FRONTEND_URL, off never.
+	linkOrigins, mountLinkPages := settings.LinkPageOrigins()
+	e, auth, err := newServer(cfg, logger, linkOrigins, mountLinkPages)
 	if err != nil {
 		return err
 	}
@@ -114,9 +117,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 }
 
 // newServer builds the Echo instance: restauth's endpoints, the pages that
-// the mail links open when they point at self (this server's own URL), and
-// the app's own routes behind restauth's middleware.
-func newServer(cfg core.Config, logger *slog.Logger, self string) (*echo.Echo, *core.Auth, error) {
+// the mail links open when they point at one of linkOrigins (if
+// mountLinkPages; see envconfig's Settings.LinkPageOrigins), and the app's
+// own routes behind restauth's middleware.
+func newServer(cfg core.Config, logger *slog.Logger, linkOrigins []string, mountLinkPages bool) (*echo.Echo, *core.Auth, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Echo v4 trusts X-Forwarded-For by default; take the socket peer
@@ -131,7 +135,7 @@ func newServer(cfg core.Config, logger *slog.Logger, self string) (*echo.Echo, *
 	if err != nil {
 		return nil, nil, err
 	}
-	pages, err := linkpages.New(ca, linkpages.Options{Origins: []string{self}})
+	pages, err := linkpages.New(ca, linkpages.Options{Origins: linkOrigins})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -140,9 +144,12 @@ func newServer(cfg core.Config, logger *slog.Logger, self string) (*echo.Echo, *
 	auth := echoauth.New(ca)
 	auth.Mount(e)
 	// Confirm-email and choose-a-new-password pages (none when
-	// RESTAUTH_FRONTEND_URL points at another frontend).
-	for _, rt := range pages.Routes() {
-		e.Any(rt.PathWith(func(name string) string { return ":" + name }), echo.WrapHandler(rt.Handler))
+	// RESTAUTH_FRONTEND_URL points at another frontend, or with
+	// RESTAUTH_LINK_PAGES=off).
+	if mountLinkPages {
+		for _, rt := range pages.Routes() {
+			e.Any(rt.PathWith(func(name string) string { return ":" + name }), echo.WrapHandler(rt.Handler))
+		}
 	}
 
 	api := e.Group("/api", auth.RequireUser())

@@ -38,3 +38,13 @@ func TestLinkPagesElsewhere(t *testing.T) {
 	linkpagestest.WantNotMounted(t, srv.URL, "/api/auth/")
 	srv.WantNoSecretsLogged("MQ:1tXyZa:abc", "abc-0123")
 }
+
+// TestLinkPagesOff: RESTAUTH_LINK_PAGES=off mounts no page even for links
+// that point at this server, and the log still keeps their secrets out.
+func TestLinkPagesOff(t *testing.T) {
+	srv := startertest.Start(t, run, "sqlite:"+filepath.Join(t.TempDir(), "pages.db"), map[string]string{
+		"RESTAUTH_LINK_PAGES": "off",
+	})
+	linkpagestest.WantNotMounted(t, srv.URL, "/api/auth/")
+	srv.WantNoSecretsLogged("MQ:1tXyZa:abc", "abc-0123")
+}

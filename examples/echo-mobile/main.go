@@ -94,7 +94,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	// With the default RESTAUTH_FRONTEND_URL the mails link to this server,
 	// which then serves the two pages they open (linkpages): a phone opens
 	// them in its browser.
-	e, auth, err := newServer(cfg, logger, "http://"+settings.Addr)
+	// RESTAUTH_LINK_PAGES=on serves them behind a proxy at the public
+	// RESTAUTH_FRONTEND_URL, off never.
+	linkOrigins, mountLinkPages := settings.LinkPageOrigins()
+	e, auth, err := newServer(cfg, logger, linkOrigins, mountLinkPages)
 	if err != nil {
 		return err
 	}

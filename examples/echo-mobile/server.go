@@ -15,11 +15,12 @@ import (
 )
 
 // newServer builds the Echo instance: restauth's endpoints under
-// /api/auth/, the pages that the mail links open when they point at self
-// (this server's own URL), and the app's routes under /api/v1/, behind
+// /api/auth/, the pages that the mail links open when they point at one of
+// linkOrigins (if mountLinkPages; see envconfig's
+// Settings.LinkPageOrigins), and the app's routes under /api/v1/, behind
 // restauth's middleware. The service is returned too, to be closed at
 // shutdown.
-func newServer(cfg core.Config, logger *slog.Logger, self string) (*echo.Echo, *core.Auth, error) {
+func newServer(cfg core.Config, logger *slog.Logger, linkOrigins []string, mountLinkPages bool) (*echo.Echo, *core.Auth, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Echo v4 trusts X-Forwarded-For by default; take the socket peer
@@ -34,7 +35,7 @@ func newServer(cfg core.Config, logger *slog.Logger, self string) (*echo.Echo, *
 	if err != nil {
 		return nil, nil, err
 	}
-	pages, err := linkpages.New(ca, linkpages.Options{Origins: []string{self}})
+	pages, err := linkpages.New(ca, linkpages.Options{Origins: linkOrigins})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -46,8 +47,10 @@ func newServer(cfg core.Config, logger *slog.Logger, self string) (*echo.Echo, *
 	// browser from the mails (none when RESTAUTH_FRONTEND_URL points at
 	// another frontend). They are the only answers that set a cookie: a
 	// CSRF token scoped to the page's path.
-	for _, rt := range pages.Routes() {
-		e.Any(rt.PathWith(func(name string) string { return ":" + name }), echo.WrapHandler(rt.Handler))
+	if mountLinkPages {
+		for _, rt := range pages.Routes() {
+			e.Any(rt.PathWith(func(name string) string { return ":" + name }), echo.WrapHandler(rt.Handler))
+		}
 	}
 
 	// The app's API: every route needs a logged-in phone, and no answer

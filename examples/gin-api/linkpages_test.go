@@ -38,3 +38,32 @@ func TestLinkPagesElsewhere(t *testing.T) {
 	linkpagestest.WantNotMounted(t, srv.URL, "/api/auth/")
 	srv.WantNoSecretsLogged("MQ:1tXyZa:abc", "abc-0123")
 }
+
+// TestLinkPagesBehindProxy runs the server as its own frontend behind a
+// reverse proxy: RESTAUTH_FRONTEND_URL is the public https:// address, so
+// the mails link there, and RESTAUTH_LINK_PAGES=on serves the pages for
+// those links; the flow opens them at the server as the proxy forwards
+// them. Without the switch (auto) nothing would be mounted, as
+// TestLinkPagesElsewhere shows.
+func TestLinkPagesBehindProxy(t *testing.T) {
+	smtp := smtptest.NewServer(t)
+	const public = "https://api.example.test"
+	srv := startertest.Start(t, run, "sqlite:"+filepath.Join(t.TempDir(), "pages.db"), map[string]string{
+		"RESTAUTH_FRONTEND_URL":       public,
+		"RESTAUTH_LINK_PAGES":         "on",
+		"RESTAUTH_SMTP_ADDR":          smtp.Addr(),
+		"RESTAUTH_EMAIL_VERIFICATION": "mandatory",
+	})
+	secrets := linkpagestest.FlowBehindProxy(t, srv.URL, public, "/api/auth/", linkpagestest.SMTP(smtp), startertest.RandomSuffix(t))
+	srv.WantNoSecretsLogged(secrets...)
+}
+
+// TestLinkPagesOff: RESTAUTH_LINK_PAGES=off mounts no page even for links
+// that point at this server, and the log still keeps their secrets out.
+func TestLinkPagesOff(t *testing.T) {
+	srv := startertest.Start(t, run, "sqlite:"+filepath.Join(t.TempDir(), "pages.db"), map[string]string{
+		"RESTAUTH_LINK_PAGES": "off",
+	})
+	linkpagestest.WantNotMounted(t, srv.URL, "/api/auth/")
+	srv.WantNoSecretsLogged("MQ:1tXyZa:abc", "abc-0123")
+}

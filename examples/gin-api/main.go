@@ -103,7 +103,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 
 	// With the default RESTAUTH_FRONTEND_URL the mails link to this server,
 	// which then serves the two pages they open (linkpages).
-	handler, auth, err := newRouter(cfg, logger, "http://"+settings.Addr)
+	// RESTAUTH_LINK_PAGES=on serves them behind a proxy at the public
+	// RESTAUTH_FRONTEND_URL, off never.
+	linkOrigins, mountLinkPages := settings.LinkPageOrigins()
+	handler, auth, err := newRouter(cfg, logger, linkOrigins, mountLinkPages)
 	if err != nil {
 		return err
 	}
@@ -111,11 +114,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, logger 
 	return httpserver.Run(ctx, settings.Addr, handler, logger, auth.Close)
 }
 
-// newRouter builds the Gin engine: restauth's endpoints, the pages that
-// the mail links open when they point at self (this server's own URL), and
-// the app's own routes behind restauth's middleware. The service is
-// returned too, to be closed at shutdown.
-func newRouter(cfg core.Config, logger *slog.Logger, self string) (*gin.Engine, *core.Auth, error) {
+// newRouter builds the Gin engine: restauth's endpoints, the pages that the
+// mail links open when they point at one of linkOrigins (if mountLinkPages;
+// see envconfig's Settings.LinkPageOrigins), and the app's own routes
+// behind restauth's middleware. The service is returned too, to be closed
+// at shutdown.
+func newRouter(cfg core.Config, logger *slog.Logger, linkOrigins []string, mountLinkPages bool) (*gin.Engine, *core.Auth, error) {
 	gin.SetMode(gin.ReleaseMode)
 	router := gin.New()
 	// Trust no proxy: c.ClientIP() is then the socket peer. Behind a reverse
@@ -129,7 +133,7 @@ func newRouter(cfg core.Config, logger *slog.Logger, self string) (*gin.Engine, 
 	if err != nil {
 		return nil, nil, err
 	}
-	pages, err := linkpages.New(ca, linkpages.Options{Origins: []string{self}})
+	pages, err := linkpages.New(ca, linkpages.Options{Origins: linkOrigins})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -140,9 +144,12 @@ func newRouter(cfg core.Config, logger *slog.Logger, self string) (*gin.Engine, 
 	auth := ginauth.New(ca)
 	auth.Mount(router)
 	// Confirm-email and choose-a-new-password pages (none when
-	// RESTAUTH_FRONTEND_URL points at another frontend).
-	for _, rt := range pages.Routes() {
-		router.Any(rt.PathWith(func(name string) string { return ":" + name }), gin.WrapH(rt.Handler))
+	// RESTAUTH_FRONTEND_URL points at another frontend, or with
+	// RESTAUTH_LINK_PAGES=off).
+	if mountLinkPages {
+		for _, rt := range pages.Routes() {
+			router.Any(rt.PathWith(func(name string) string { return ":" + name }), gin.WrapH(rt.Handler))
+		}
 	}
 
 	api := router.Group("/api", auth.RequireUser())

@@ -98,11 +98,29 @@ func LoginStatus(t *testing.T, baseURL, prefix, username, password string) int {
 // it saw, for the caller to check its server's log.
 func Flow(t *testing.T, baseURL, prefix string, mails Mailbox, suffix string) Secrets {
 	t.Helper()
-	acct := NewAccount(suffix)
-	link := Register(t, baseURL, prefix, mails, acct)
-	if !strings.HasPrefix(link, baseURL+"/") {
-		t.Fatalf("the verification link %s does not point at the server %s", link, baseURL)
+	return flow(t, baseURL, baseURL, prefix, mails, suffix)
+}
+
+// FlowBehindProxy is Flow for a server at baseURL that is reached through a
+// reverse proxy at publicURL (its RESTAUTH_FRONTEND_URL): the mails link to
+// publicURL, and the flow opens each link's path at baseURL, as the proxy
+// would forward it.
+func FlowBehindProxy(t *testing.T, baseURL, publicURL, prefix string, mails Mailbox, suffix string) Secrets {
+	t.Helper()
+	return flow(t, baseURL, publicURL, prefix, mails, suffix)
+}
+
+func flow(t *testing.T, baseURL, publicURL, prefix string, mails Mailbox, suffix string) Secrets {
+	t.Helper()
+	forward := func(link string) string {
+		t.Helper()
+		if !strings.HasPrefix(link, publicURL+"/") {
+			t.Fatalf("the link %s does not point at %s", link, publicURL)
+		}
+		return baseURL + strings.TrimPrefix(link, publicURL)
 	}
+	acct := NewAccount(suffix)
+	link := forward(Register(t, baseURL, prefix, mails, acct))
 	key := VerifyLinkRe.FindStringSubmatch(link)[1]
 	secrets := Secrets{key, acct.Password}
 	if got := LoginStatus(t, baseURL, prefix, acct.Username, acct.Password); got != http.StatusBadRequest {
@@ -166,7 +184,7 @@ func Flow(t *testing.T, baseURL, prefix string, mails Mailbox, suffix string) Se
 	}
 
 	// Password reset through the page.
-	link = RequestReset(t, baseURL, prefix, mails, acct)
+	link = forward(RequestReset(t, baseURL, prefix, mails, acct))
 	m := ResetLinkRe.FindStringSubmatch(link)
 	secrets = append(secrets, m[2]) // the uid is the user id in base36, which events log
 	page = b.open(link)
