@@ -415,20 +415,7 @@ func (d *DjangoStore) AddRefreshToken(ctx context.Context, t *core.RefreshToken)
 	case !errors.Is(err, errNotConsumed):
 		return err
 	}
-	var r refreshFamilyRow
-	if err := d.s.queryRow(ctx, q.familyByID, []any{t.FamilyID}, r.dest()...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return core.ErrNotFound
-		}
-		return wrap(op, err)
-	}
-	switch {
-	case r.Revoked.Valid:
-		return core.ErrRefreshRevoked
-	case r.UserID != t.UserID:
-		return fmt.Errorf("sqlstore: %s: token of user %d in family %q of user %d", op, t.UserID, r.ID, r.UserID)
-	}
-	return fmt.Errorf("sqlstore: %s: family changed during the insert", op)
+	return d.s.refreshNotAdded(ctx, op, q.familyByID, t)
 }
 
 // RefreshTokenByJTI implements core.RefreshStore with one JOIN; the

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -238,40 +237,5 @@ func (d *DjangoStore) DeleteSocialAccount(ctx context.Context, userID, id int64,
 	if err := ctx.Err(); err != nil {
 		return djangoErr(op, err)
 	}
-	lockUser, idsOfUser, del := d.q.social.lockUser, d.q.social.idsOfUser, d.q.social.del
-	return d.s.inTx(ctx, op, nil, func(ex execQueryer) error {
-		var uid int64
-		if err := ex.QueryRowxContext(ctx, lockUser, userID).Scan(&uid); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return core.ErrNotFound
-			}
-			return djangoErr(op, err)
-		}
-		rows, err := ex.QueryxContext(ctx, idsOfUser, userID)
-		if err != nil {
-			return djangoErr(op, err)
-		}
-		var ids []int64
-		for rows.Next() {
-			var x int64
-			if err := rows.Scan(&x); err != nil {
-				rows.Close()
-				return djangoErr(op, err)
-			}
-			ids = append(ids, x)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return djangoErr(op, err)
-		}
-		if !slices.Contains(ids, id) {
-			return core.ErrNotFound
-		}
-		if keepOne && len(ids) < 2 {
-			return core.ErrLastLoginMethod
-		}
-		if _, err := ex.ExecContext(ctx, del, id, userID); err != nil {
-			return djangoErr(op, err)
-		}
-		return nil
-	})
+	return d.s.deleteSocialAccount(ctx, op, djangoErr, d.q.social.lockUser, d.q.social.idsOfUser, d.q.social.del, userID, id, keepOne)
 }

@@ -229,8 +229,16 @@ func (s *Store) AddRefreshToken(ctx context.Context, t *core.RefreshToken) error
 	if n == 1 {
 		return nil
 	}
+	return s.refreshNotAdded(ctx, op, s.q.refreshFamilyByID, t)
+}
+
+// refreshNotAdded explains why the conditional insert of t added no row,
+// reading its family with familyByID: the family is gone (ErrNotFound),
+// revoked (ErrRefreshRevoked) or another user's; else it changed between
+// the insert and this read.
+func (s *Store) refreshNotAdded(ctx context.Context, op, familyByID string, t *core.RefreshToken) error {
 	var r refreshFamilyRow
-	if err := s.queryRow(ctx, s.q.refreshFamilyByID, []any{t.FamilyID}, r.dest()...); err != nil {
+	if err := s.queryRow(ctx, familyByID, []any{t.FamilyID}, r.dest()...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return core.ErrNotFound
 		}

@@ -197,29 +197,38 @@ func (s *Store) DeleteSocialAccount(ctx context.Context, userID, id int64, keepO
 		lock += " FOR UPDATE"
 		list += " FOR UPDATE"
 	}
+	return s.deleteSocialAccount(ctx, op, wrap, lock, list, s.rebind(sqlDeleteSocial), userID, id, keepOne)
+}
+
+// deleteSocialAccount runs DeleteSocialAccount's transaction with the
+// statements of a schema: lock locks the user's row, list lists (and, off
+// SQLite, locks) the ids of the user's social accounts, del deletes one by
+// id and user id. wrapErr names the store in errors.
+func (s *Store) deleteSocialAccount(ctx context.Context, op string, wrapErr func(string, error) error,
+	lock, list, del string, userID, id int64, keepOne bool) error {
 	return s.inTx(ctx, op, nil, func(ex execQueryer) error {
 		var uid int64
 		if err := ex.QueryRowxContext(ctx, lock, userID).Scan(&uid); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return core.ErrNotFound
 			}
-			return wrap(op, err)
+			return wrapErr(op, err)
 		}
 		rows, err := ex.QueryxContext(ctx, list, userID)
 		if err != nil {
-			return wrap(op, err)
+			return wrapErr(op, err)
 		}
 		var ids []int64
 		for rows.Next() {
 			var x int64
 			if err := rows.Scan(&x); err != nil {
 				rows.Close()
-				return wrap(op, err)
+				return wrapErr(op, err)
 			}
 			ids = append(ids, x)
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return wrap(op, err)
+			return wrapErr(op, err)
 		}
 		if !slices.Contains(ids, id) {
 			return core.ErrNotFound
@@ -227,8 +236,8 @@ func (s *Store) DeleteSocialAccount(ctx context.Context, userID, id int64, keepO
 		if keepOne && len(ids) < 2 {
 			return core.ErrLastLoginMethod
 		}
-		if _, err := ex.ExecContext(ctx, s.rebind(sqlDeleteSocial), id, userID); err != nil {
-			return wrap(op, err)
+		if _, err := ex.ExecContext(ctx, del, id, userID); err != nil {
+			return wrapErr(op, err)
 		}
 		return nil
 	})
