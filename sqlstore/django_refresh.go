@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -429,11 +428,8 @@ func (d *DjangoStore) RefreshTokenByJTI(ctx context.Context, jti string) (*core.
 		return nil, nil, core.ErrNotFound
 	}
 	var r djangoRefreshRow
-	if err := d.s.queryRow(ctx, d.q.refresh.tokenByJTI, []any{jti}, append(r.dest(), &r.blacklistedAt)...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, core.ErrNotFound
-		}
-		return nil, nil, wrap(op, err)
+	if err := d.s.lookup(ctx, op, d.q.refresh.tokenByJTI, []any{jti}, append(r.dest(), &r.blacklistedAt)...); err != nil {
+		return nil, nil, err
 	}
 	return r.token(), r.family(), nil
 }
@@ -456,11 +452,8 @@ func (d *DjangoStore) UserByRefreshFamily(ctx context.Context, familyID string) 
 		at djangoTime
 	)
 	dest := append(u.appendDest(make([]any, 0, djangoUserColumnCount+5)), f.dest()...)
-	if err := d.s.queryRow(ctx, d.q.refresh.userByFamily, []any{familyID}, append(dest, &at)...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, core.ErrNotFound
-		}
-		return nil, nil, wrap(op, err)
+	if err := d.s.lookup(ctx, op, d.q.refresh.userByFamily, []any{familyID}, append(dest, &at)...); err != nil {
+		return nil, nil, err
 	}
 	return u.user(), djangoFamily(&f, at), nil
 }

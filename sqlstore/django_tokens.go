@@ -165,11 +165,8 @@ func (d *DjangoStore) UserByTokenKey(ctx context.Context, key string) (*core.Use
 	var tok core.Token
 	var created djangoTime
 	dest := append(r.dest(), &tok.Digest, &tok.UserID, &created)
-	if err := d.s.queryRow(ctx, d.q.users.userByTokenKey, []any{key}, dest...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, core.ErrNotFound
-		}
-		return nil, nil, djangoErr(op, err)
+	if err := d.lookup(ctx, op, d.q.users.userByTokenKey, []any{key}, dest...); err != nil {
+		return nil, nil, err
 	}
 	if tok.Digest != key {
 		return nil, nil, core.ErrNotFound

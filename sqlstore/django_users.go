@@ -280,6 +280,12 @@ var (
 	_ core.EmailAddressStore = (*DjangoStore)(nil)
 )
 
+// lookup is queryRow for a row that may be missing: no row is
+// core.ErrNotFound, and any other error is a djangoErr for op.
+func (d *DjangoStore) lookup(ctx context.Context, op string, query string, args []any, dest ...any) error {
+	return lookupErr(d.s.queryRow(ctx, query, args, dest...), op, djangoErr)
+}
+
 // djangoErr wraps a database error of operation op (core.ErrUnavailable,
 // see wrap) unless it already is a contract error.
 func djangoErr(op string, err error) error {
@@ -296,11 +302,8 @@ func djangoErr(op string, err error) error {
 // getUser runs a single-user query; no row is core.ErrNotFound.
 func (d *DjangoStore) getUser(ctx context.Context, op, query string, args ...any) (*core.User, error) {
 	var r djangoUserRow
-	if err := d.s.queryRow(ctx, query, args, r.dest()...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, core.ErrNotFound
-		}
-		return nil, djangoErr(op, err)
+	if err := d.lookup(ctx, op, query, args, r.dest()...); err != nil {
+		return nil, err
 	}
 	return r.user(), nil
 }

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/restauth/restauth/core"
@@ -75,3 +77,16 @@ func (e *dbError) Error() string { return "sqlstore: " + e.op + ": " + e.err.Err
 
 // Unwrap returns core.ErrUnavailable and the driver error.
 func (e *dbError) Unwrap() []error { return []error{core.ErrUnavailable, e.err} }
+
+// lookupErr maps a QueryRow error: no row is core.ErrNotFound, another
+// error is wrapErr(op, err), nil stays nil.
+func lookupErr(err error, op string, wrapErr func(string, error) error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return core.ErrNotFound
+	default:
+		return wrapErr(op, err)
+	}
+}

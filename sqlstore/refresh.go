@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -184,11 +183,8 @@ func (s *Store) ConsumeRefreshToken(ctx context.Context, jti string, at time.Tim
 func (s *Store) whyNotConsumed(ctx context.Context, jti string, at time.Time, successor *core.RefreshToken) (*core.RefreshToken, error) {
 	const op = "consume refresh token"
 	var r refreshTokenFamilyRow
-	if err := s.queryRow(ctx, s.q.refreshTokenByJTI, []any{jti}, r.dest()...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, core.ErrNotFound
-		}
-		return nil, wrap(op, err)
+	if err := s.lookup(ctx, op, s.q.refreshTokenByJTI, []any{jti}, r.dest()...); err != nil {
+		return nil, err
 	}
 	tok := r.token()
 	switch {
@@ -238,11 +234,8 @@ func (s *Store) AddRefreshToken(ctx context.Context, t *core.RefreshToken) error
 // the insert and this read.
 func (s *Store) refreshNotAdded(ctx context.Context, op, familyByID string, t *core.RefreshToken) error {
 	var r refreshFamilyRow
-	if err := s.queryRow(ctx, familyByID, []any{t.FamilyID}, r.dest()...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return core.ErrNotFound
-		}
-		return wrap(op, err)
+	if err := s.lookup(ctx, op, familyByID, []any{t.FamilyID}, r.dest()...); err != nil {
+		return err
 	}
 	switch {
 	case r.Revoked.Valid:
@@ -263,11 +256,8 @@ func (s *Store) RefreshTokenByJTI(ctx context.Context, jti string) (*core.Refres
 		return nil, nil, core.ErrNotFound
 	}
 	var r refreshTokenFamilyRow
-	if err := s.queryRow(ctx, s.q.refreshTokenByJTI, []any{jti}, r.dest()...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, core.ErrNotFound
-		}
-		return nil, nil, wrap(op, err)
+	if err := s.lookup(ctx, op, s.q.refreshTokenByJTI, []any{jti}, r.dest()...); err != nil {
+		return nil, nil, err
 	}
 	return r.token(), r.family(), nil
 }
@@ -282,11 +272,8 @@ func (s *Store) UserByRefreshFamily(ctx context.Context, familyID string) (*core
 		return nil, nil, core.ErrNotFound
 	}
 	var r refreshFamilyUserRow
-	if err := s.queryRow(ctx, s.q.userByRefreshFamily, []any{familyID}, r.dest()...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, core.ErrNotFound
-		}
-		return nil, nil, wrap(op, err)
+	if err := s.lookup(ctx, op, s.q.userByRefreshFamily, []any{familyID}, r.dest()...); err != nil {
+		return nil, nil, err
 	}
 	return r.user(), r.family(), nil
 }

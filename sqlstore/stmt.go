@@ -34,6 +34,12 @@ func (s *Store) queryRow(ctx context.Context, query string, args []any, dest ...
 	return st.QueryRowContext(ctx, args...).Scan(dest...)
 }
 
+// lookup is queryRow for a row that may be missing: no row is
+// core.ErrNotFound, and any other error is wrapped for op.
+func (s *Store) lookup(ctx context.Context, op string, query string, args []any, dest ...any) error {
+	return lookupErr(s.queryRow(ctx, query, args, dest...), op, wrap)
+}
+
 // txStmt returns the cached statement for query bound to ex with
 // StmtContext when ex is a *sqlx.Tx and the statement is cached (inTx
 // warms the statements it is given before it begins), else nil: on a

@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/restauth/restauth/core"
@@ -39,11 +37,8 @@ func (s *Store) UserByToken(ctx context.Context, digest string) (*core.User, *co
 		return nil, nil, core.ErrNotFound
 	}
 	var r tokenUserRow
-	if err := s.queryRow(ctx, s.q.userByToken, []any{digest}, r.dest()...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, core.ErrNotFound
-		}
-		return nil, nil, wrap("user by token", err)
+	if err := s.lookup(ctx, "user by token", s.q.userByToken, []any{digest}, r.dest()...); err != nil {
+		return nil, nil, err
 	}
 	return r.user(), r.token(), nil
 }

@@ -89,11 +89,8 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*core.User, erro
 // getUser runs a single-user query.
 func (s *Store) getUser(ctx context.Context, op, query string, arg any) (*core.User, error) {
 	var r userRow
-	if err := s.queryRow(ctx, query, []any{arg}, r.dest()...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, core.ErrNotFound
-		}
-		return nil, wrap(op, err)
+	if err := s.lookup(ctx, op, query, []any{arg}, r.dest()...); err != nil {
+		return nil, err
 	}
 	return r.user(), nil
 }
