@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -604,21 +605,36 @@ func (d *DjangoStore) BlacklistRefreshToken(ctx context.Context, t *core.Refresh
 	// loser instead of making it wait (a deadlock, or InnoDB's "Failed to
 	// read auto-increment value" on the racing inserts): its transaction
 	// rolled back, so a token blacklisted now was blacklisted by the
-	// winner; otherwise the attempt is made again, a few times.
+	// winner; otherwise the attempt is made again after a short, growing,
+	// randomized pause (the winner may not have committed yet, and racers
+	// retrying in step would collide again), a few times.
 	var err error
-	for range djangoBlacklistAttempts {
+	for attempt := range djangoBlacklistAttempts {
 		if err = blacklist(); err == nil || errors.Is(err, core.ErrRefreshUsed) || ctx.Err() != nil {
 			return err
 		}
 		if listed, lerr := d.RefreshTokenBlacklisted(ctx, t.JTI); lerr == nil && listed {
 			return core.ErrRefreshUsed
 		}
+		if attempt+1 < djangoBlacklistAttempts {
+			pause := time.Duration(attempt+1) * (djangoBlacklistPause + rand.N(djangoBlacklistPause))
+			select {
+			case <-ctx.Done():
+				return wrap(op, ctx.Err())
+			case <-time.After(pause):
+			}
+		}
 	}
 	return err
 }
 
-// djangoBlacklistAttempts bounds BlacklistRefreshToken's transactions.
-const djangoBlacklistAttempts = 3
+// djangoBlacklistAttempts bounds BlacklistRefreshToken's transactions;
+// before the nth retry it pauses n times between djangoBlacklistPause
+// and twice that.
+const (
+	djangoBlacklistAttempts = 6
+	djangoBlacklistPause    = 5 * time.Millisecond
+)
 
 // RefreshTokenBlacklisted implements core.RefreshBlacklist: whether
 // SimpleJWT's tables hold a blacklisted row for jti. An unknown jti, or
