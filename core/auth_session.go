@@ -42,59 +42,89 @@ func (s *sessionAuthenticator) challenge() string { return "" }
 // tampered or invalidated session is anonymous (not handled); a failing
 // store is a 503, never anonymous (see sessionLoadFailed). The session
 // store takes the request, so r is given ctx once a session cookie is
-// present.
+// present. A session that authenticated is remembered by its cookie in
+// the login-state cache (within Config.RevocationStaleness; its user is
+// still checked on every request) until it is due for a touch.
 func (s *sessionAuthenticator) authenticate(ctx context.Context, w http.ResponseWriter, r *http.Request) (*Principal, error) {
 	a := s.auth
-	if _, err := r.Cookie(a.cfg.Session.CookieName); err != nil {
+	cookie, err := r.Cookie(a.cfg.Session.CookieName)
+	if err != nil {
 		return nil, nil
 	}
 	r = requestWithContext(r, ctx)
-	sess, err := a.cfg.Session.Store.Get(r, a.cfg.Session.CookieName)
-	if err != nil {
-		if sessionLoadFailed(err) {
-			return nil, unavailable(err)
-		}
-		return nil, nil // tampered or undecodable: no session
-	}
-	if sess.IsNew {
-		return nil, nil
-	}
-	uid, _ := sess.Values[sessionUserID].(int64)
-	created, _ := sess.Values[sessionCreated].(int64)
-	seen, _ := sess.Values[sessionSeen].(int64)
-	hash, _ := sess.Values[sessionHash].(string)
 	now := a.cfg.Now()
+	c := a.logins
+	var (
+		key    [sha256.Size]byte
+		snap   cachedSession
+		cached bool
+	)
+	if c != nil {
+		key = sha256.Sum256([]byte(cookie.Value))
+		snap, cached = c.session(key)
+	}
+	var (
+		sess *sessions.Session
+		gen  uint64
+		read time.Time
+	)
+	if !cached || now.Sub(time.Unix(snap.seen, 0)) > sessionTouchInterval {
+		if c != nil {
+			gen, read = c.begin()
+		}
+		sess, err = a.cfg.Session.Store.Get(r, a.cfg.Session.CookieName)
+		if err != nil {
+			if sessionLoadFailed(err) {
+				return nil, unavailable(err)
+			}
+			return nil, nil // tampered or undecodable: no session
+		}
+		if sess.IsNew {
+			return nil, nil
+		}
+		snap = cachedSession{id: sess.ID}
+		snap.userID, _ = sess.Values[sessionUserID].(int64)
+		snap.created, _ = sess.Values[sessionCreated].(int64)
+		snap.seen, _ = sess.Values[sessionSeen].(int64)
+		snap.hash, _ = sess.Values[sessionHash].(string)
+	}
 	// A session another framework created (Django's, in a shared
 	// django_session table) carries no login or activity time: the
 	// store's expiry is its only deadline until restauth first touches it.
-	if uid == 0 || created != 0 && now.Sub(time.Unix(created, 0)) > a.cfg.Session.AbsoluteTimeout ||
-		seen != 0 && now.Sub(time.Unix(seen, 0)) > a.cfg.Session.IdleTimeout {
+	if snap.userID == 0 || snap.created != 0 && now.Sub(time.Unix(snap.created, 0)) > a.cfg.Session.AbsoluteTimeout ||
+		snap.seen != 0 && now.Sub(time.Unix(snap.seen, 0)) > a.cfg.Session.IdleTimeout {
 		return nil, nil
 	}
-	user, err := a.userByID(r.Context(), uid)
+	user, err := a.userByID(r.Context(), snap.userID)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	if !user.IsActive || !a.validSessionAuthHash(user, hash) {
+	if !user.IsActive || !a.validSessionAuthHash(user, snap.hash) {
 		return nil, nil
 	}
 	if err := a.CheckCSRF(r); err != nil {
 		return nil, err
 	}
-	if now.Sub(time.Unix(seen, 0)) > sessionTouchInterval {
-		sess.Values[sessionSeen] = now.Unix()
-		sess.Options = a.sessionOptions()
-		switch err := sess.Save(r, w); {
-		case errors.Is(err, ErrNotFound):
-			return nil, nil // logged out (elsewhere) since it was loaded
-		case err != nil:
-			return nil, unavailable(err)
+	if sess != nil {
+		if now.Sub(time.Unix(snap.seen, 0)) > sessionTouchInterval {
+			sess.Values[sessionSeen] = now.Unix()
+			sess.Options = a.sessionOptions()
+			switch err := sess.Save(r, w); {
+			case errors.Is(err, ErrNotFound):
+				return nil, nil // logged out (elsewhere) since it was loaded
+			case err != nil:
+				return nil, unavailable(err)
+			}
+			snap.seen = now.Unix()
+		}
+		if c != nil {
+			c.putSession(gen, read, key, snap)
 		}
 	}
-	return &Principal{User: user, Method: MethodSession, Credential: sess.ID}, nil
+	return &Principal{User: user, Method: MethodSession, Credential: snap.id}, nil
 }
 
 // sessionAuthHash binds a session to the user's password hash and token
@@ -185,6 +215,15 @@ func (a *Auth) loadSession(r *http.Request) (*sessions.Session, error) {
 // (nil: none), and always expires the session cookie (dj-rest-auth's
 // logout does).
 func (a *Auth) endSession(w http.ResponseWriter, r *http.Request, sess *sessions.Session) error {
+	// The cookie's cached session is dropped once the store has deleted
+	// it, so that no read begun before the delete can put it back.
+	if c, err := r.Cookie(a.cfg.Session.CookieName); err == nil {
+		var id string
+		if sess != nil {
+			id = sess.ID
+		}
+		defer a.logins.forgetSession(sha256.Sum256([]byte(c.Value)), id)
+	}
 	if sess != nil {
 		sess.Options = a.sessionOptions()
 		sess.Options.MaxAge = -1

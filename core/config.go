@@ -190,10 +190,10 @@ type Config struct {
 	// RevocationStaleness bounds how long a change made outside this
 	// instance (another instance's logout, a password change through the
 	// CLI, a deactivation, a Django app on the same tables) may take to be
-	// enforced here. Authentication reads a login, a token or a user from
-	// the store at most once per RevocationStaleness per instance and
-	// serves it from memory until then: a busy client costs no store read
-	// per request. With a store that has a change feed (ChangeFeed:
+	// enforced here. Authentication reads a login, a token, a session or a
+	// user from its store at most once per RevocationStaleness per
+	// instance and serves it from memory until then: a busy client costs
+	// no store read per request. With a store that has a change feed (ChangeFeed:
 	// sqlstore, memstore), each instance reads the feed every
 	// RevocationStaleness/4 and serves a login from memory until a change
 	// drops it (at most 10 minutes), falling back to the bound while the

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"crypto/sha256"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -9,9 +10,9 @@ import (
 
 // loginCache keeps, per instance, what authentication reads from the store
 // on every request: a login (refresh family) with its user, a DB token with
-// its owner, and a user by id (sessions, tokens minted elsewhere). A busy
-// client presents the same credential many times a second; with the cache
-// it costs no store read per request.
+// its owner, a user by id (sessions, tokens minted elsewhere), and the
+// login a session cookie names. A busy client presents the same credential
+// many times a second; with the cache it costs no store read per request.
 //
 // The bound is strict: a change made elsewhere (another instance, the CLI,
 // a Django app on the same tables) is enforced here within
@@ -40,6 +41,15 @@ import (
 // copies; every hit hands out a fresh copy of the user, so handlers may
 // modify it.
 //
+// Sessions follow the TTL rule only: no change feed carries them (they may
+// live in Redis, or in Django's table), so a session ended on another
+// instance is refused here within the bound. A session entry holds only
+// what restauth reads (the user id, the session auth hash, the login and
+// activity times); the user is read through the user entries, so a
+// password change or a deactivation is enforced as for every other
+// method. This instance's own logins and logouts drop the entry of the
+// cookie they end (forgetSession).
+//
 // Memory is bounded by loginCacheLimit entries per kind; when a kind is
 // full, an arbitrary entry makes room.
 type loginCache struct {
@@ -66,6 +76,7 @@ type loginCache struct {
 	families map[string]cachedLogin
 	tokens   map[string]cachedLogin
 	users    map[int64]cachedLogin
+	sessions map[[sha256.Size]byte]cachedLogin // by the SHA-256 of the session cookie's value
 }
 
 // loginCacheLimit bounds each kind of entry; at about 300 bytes an entry,
@@ -82,10 +93,18 @@ const loginCacheMaxAge = 10 * time.Minute
 
 // cachedLogin is one remembered store read.
 type cachedLogin struct {
-	user   User
-	family RefreshFamily // families only
-	token  Token         // tokens only
-	read   time.Time     // when the store read began
+	user    User
+	family  RefreshFamily // families only
+	token   Token         // tokens only
+	session cachedSession // sessions only
+	read    time.Time     // when the store read began
+}
+
+// cachedSession is what session authentication reads from a session.
+type cachedSession struct {
+	id                    string // the store's session ID, the Principal's credential
+	userID, created, seen int64
+	hash                  string // the session auth hash
 }
 
 // newLoginCache returns a cache with the given bound, or nil when the
@@ -96,7 +115,8 @@ func newLoginCache(staleness time.Duration, now func() time.Time) *loginCache {
 	}
 	born := time.Now()
 	return &loginCache{staleness: staleness, now: now, elapsed: func() time.Duration { return time.Since(born) },
-		families: map[string]cachedLogin{}, tokens: map[string]cachedLogin{}, users: map[int64]cachedLogin{}}
+		families: map[string]cachedLogin{}, tokens: map[string]cachedLogin{}, users: map[int64]cachedLogin{},
+		sessions: map[[sha256.Size]byte]cachedLogin{}}
 }
 
 // begin returns the generation a store read starts under, and the time it
@@ -171,6 +191,19 @@ func (c *loginCache) user(id int64) (*User, bool) {
 	return &u, true
 }
 
+// session returns the cached session of a session cookie (by the SHA-256
+// of its value) while younger than the bound, or ok=false.
+func (c *loginCache) session(cookie [sha256.Size]byte) (cachedSession, bool) {
+	now := c.now()
+	c.mu.RLock()
+	e, ok := c.sessions[cookie]
+	c.mu.RUnlock()
+	if !ok || !c.fresh(e.read, now, false) {
+		return cachedSession{}, false
+	}
+	return e.session, true
+}
+
 // putFamily stores a family read begun at (gen, read).
 func (c *loginCache) putFamily(gen uint64, read time.Time, u *User, f *RefreshFamily) {
 	c.mu.Lock()
@@ -195,6 +228,15 @@ func (c *loginCache) putUser(gen uint64, read time.Time, u *User) {
 	defer c.mu.Unlock()
 	if c.gen == gen {
 		putBounded(c.users, u.ID, cachedLogin{user: *u, read: read})
+	}
+}
+
+// putSession stores a session read begun at (gen, read).
+func (c *loginCache) putSession(gen uint64, read time.Time, cookie [sha256.Size]byte, s cachedSession) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen == gen {
+		putBounded(c.sessions, cookie, cachedLogin{session: s, read: read})
 	}
 }
 
@@ -258,6 +300,29 @@ func (c *loginCache) forgetToken(digest string) {
 	delete(c.tokens, digest)
 }
 
+// forgetSession drops the session of a cookie that this instance ended
+// or replaced, and every other cookie of the same session ID id (a store
+// that re-encodes its cookie on each save leaves several valid values);
+// id may be empty. Safe on a nil cache. Sessions have no change feed, so
+// it publishes nothing.
+func (c *loginCache) forgetSession(cookie [sha256.Size]byte, id string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	delete(c.sessions, cookie)
+	if id == "" {
+		return
+	}
+	for k, e := range c.sessions {
+		if e.session.id == id {
+			delete(c.sessions, k)
+		}
+	}
+}
+
 // forgetChanges drops every entry the changes of a feed read concern,
 // under one lock and with one pass over the entries for all user changes.
 func (c *loginCache) forgetChanges(cs []Change) {
@@ -304,6 +369,7 @@ func (c *loginCache) clear() {
 	defer c.mu.Unlock()
 	c.gen++
 	c.families, c.tokens, c.users = map[string]cachedLogin{}, map[string]cachedLogin{}, map[int64]cachedLogin{}
+	c.sessions = map[[sha256.Size]byte]cachedLogin{}
 }
 
 // markPolled records that a feed read begun at start (c.elapsed())

@@ -239,7 +239,10 @@ func sessionCookies(t *testing.T, res *http.Response) (sid, csrf string) {
 }
 
 // TestHTTPSessionAcrossInstances: a session login on A is stored in Redis
-// and works on B; a logout on B deletes it, and A refuses it at once.
+// and works on B; a logout on B deletes it, and A, which has not
+// authenticated it before (so it remembers nothing of it), refuses it at
+// once. (An instance that had would refuse it within
+// RevocationStaleness: core's Revocation group.)
 func TestHTTPSessionAcrossInstances(t *testing.T) {
 	prefix := testPrefix(t)
 	users := memstore.New()

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gorilla/sessions"
 
 	"github.com/restauth/restauth/core"
 )
@@ -104,6 +107,51 @@ func (s *suite) testRevocation(t *testing.T) {
 		spy.release()
 		(<-done).wantStatus(t, http.StatusOK) // read before the change: fine
 		e.do(t, http.MethodGet, "/api/protected/", "", "Authorization", tokenHeader(key)).wantStatus(t, http.StatusUnauthorized)
+	})
+
+	t.Run("session: one store read per cookie per bound, a session ended elsewhere refused within it", func(t *testing.T) {
+		clk := newClock()
+		spy := &sessionSpy{}
+		e := s.newEnv(t, sessionMode(clk), spy.install)
+		e.createUser(t, newUser("sia"))
+		sid, csrf := e.sessionLogin(t, "sia", defaultPassword)
+		protected := func() *response {
+			return e.do(t, http.MethodGet, "/api/protected/", "", "Cookie", cookieHeader("sessionid", sid, "csrftoken", csrf))
+		}
+		for range 10 {
+			protected().wantApp(t, map[string]string{"username": "sia"})
+		}
+		if n := spy.gets.Load(); n != 1 {
+			t.Errorf("%d session store reads for 10 requests within the bound, want 1", n)
+		}
+		clk.advance(core.DefaultRevocationStaleness)
+		protected().wantStatus(t, http.StatusOK)
+		if n := spy.gets.Load(); n != 2 {
+			t.Errorf("%d session store reads after the bound passed, want 2", n)
+		}
+		spy.endElsewhere(t, sid) // another instance's logout
+		clk.advance(core.DefaultRevocationStaleness - time.Millisecond)
+		protected().wantStatus(t, http.StatusOK) // within the bound: may still pass
+		clk.advance(time.Millisecond)
+		protected().want(t, http.StatusForbidden, notProvided)
+	})
+
+	t.Run("session: a logout or password change here refuses the cookie at once", func(t *testing.T) {
+		clk := newClock() // never advanced: only local writes can refuse
+		spy := &sessionSpy{}
+		e := s.newEnv(t, sessionMode(clk), spy.install)
+		e.createUser(t, newUser("sol"))
+		for _, end := range []string{"logout/", "password/change/"} {
+			sid, csrf := e.sessionLogin(t, "sol", defaultPassword)
+			ck := cookieHeader("sessionid", sid, "csrftoken", csrf)
+			e.do(t, http.MethodGet, "/api/protected/", "", "Cookie", ck).wantStatus(t, http.StatusOK)
+			body := ""
+			if end == "password/change/" {
+				body = jsonObject("old_password", defaultPassword, "new_password1", defaultPassword, "new_password2", defaultPassword)
+			}
+			e.do(t, http.MethodPost, e.path(end), body, "Cookie", ck, "X-CSRFToken", csrf).wantStatus(t, http.StatusOK)
+			e.do(t, http.MethodGet, "/api/protected/", "", "Cookie", ck).want(t, http.StatusForbidden, notProvided)
+		}
 	})
 
 	t.Run("ReadEveryRequest sees changes elsewhere at once", func(t *testing.T) {
@@ -473,4 +521,39 @@ func (s *feedSpy) WaitChange(ctx context.Context, seq int64) error {
 		return fmt.Errorf("authtest: no notifications: %w", errors.ErrUnsupported)
 	}
 	return n.WaitChange(ctx, seq)
+}
+
+// sessionSpy counts the session store's loads and ends sessions behind
+// the server's back, as another instance's logout does.
+type sessionSpy struct {
+	sessions.Store
+	gets atomic.Int64
+}
+
+// install wraps the config's session store; use it after sessionMode.
+func (s *sessionSpy) install(c *core.Config) {
+	s.Store = c.Session.Store
+	c.Session.Store = s
+}
+
+// Get implements sessions.Store.
+func (s *sessionSpy) Get(r *http.Request, name string) (*sessions.Session, error) {
+	s.gets.Add(1)
+	return s.Store.Get(r, name)
+}
+
+// endElsewhere deletes the session of cookie value sid from the store
+// directly.
+func (s *sessionSpy) endElsewhere(t *testing.T, sid string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.AddCookie(&http.Cookie{Name: "sessionid", Value: sid})
+	sess, err := s.Store.Get(req, "sessionid")
+	if err != nil || sess.IsNew {
+		t.Fatalf("loading the session to end it: %v (new %v)", err, sess != nil && sess.IsNew)
+	}
+	sess.Options = &sessions.Options{Path: "/", MaxAge: -1}
+	if err := s.Store.Save(req, httptest.NewRecorder(), sess); err != nil {
+		t.Fatalf("ending the session: %v", err)
+	}
 }
