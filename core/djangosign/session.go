@@ -16,8 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/restauth/restauth/core/internal/pyjson"
 )
 
 // SessionSalt is the key_salt Django signs session data with:
@@ -380,7 +381,7 @@ func appendSessionJSON(b []byte, items []SessionItem) ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendPyString(b, it.Key)
+		b = pyjson.AppendString(b, it.Key)
 		b = append(b, ':')
 		var err error
 		if b, err = appendPyValue(b, it.Value); err != nil {
@@ -398,7 +399,7 @@ func appendPyValue(b []byte, v any) ([]byte, error) {
 	case bool:
 		return strconv.AppendBool(b, v), nil
 	case string:
-		return appendPyString(b, v), nil
+		return pyjson.AppendString(b, v), nil
 	case int:
 		return strconv.AppendInt(b, int64(v), 10), nil
 	case int8:
@@ -505,7 +506,7 @@ func appendRawJSON(b []byte, raw []byte, numberOnly bool) ([]byte, error) {
 			stack = append(stack, frame{object: tok == '{'})
 			b = append(b, byte(tok))
 		case string:
-			b = appendPyString(b, tok)
+			b = pyjson.AppendString(b, tok)
 		case json.Number:
 			b = append(b, tok...)
 		case bool:
@@ -514,53 +515,6 @@ func appendRawJSON(b []byte, raw []byte, numberOnly bool) ([]byte, error) {
 			b = append(b, "null"...)
 		}
 	}
-}
-
-// appendPyString appends s as a JSON string the way Python's json.dumps
-// with ensure_ascii=True does: only printable ASCII (space to "~") is
-// written as is, "\"" and "\\" and \b \f \n \r \t get short escapes,
-// everything else \u escapes with lowercase hex (UTF-16 surrogate pairs
-// above U+FFFF). Invalid UTF-8 is written as U+FFFD.
-func appendPyString(b []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	u4 := func(b []byte, r rune) []byte {
-		return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
-	}
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c == '\b':
-				b = append(b, '\\', 'b')
-			case c == '\f':
-				b = append(b, '\\', 'f')
-			case c < 0x20 || c == 0x7f:
-				b = u4(b, rune(c))
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r >= 0x10000 {
-			r1, r2 := utf16.EncodeRune(r)
-			b = u4(u4(b, r1), r2)
-		} else {
-			b = u4(b, r)
-		}
-		i += size
-	}
-	return append(b, '"')
 }
 
 // appendPyFloat appends Python's float repr as json.dumps writes it:

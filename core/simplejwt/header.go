@@ -1,5 +1,7 @@
 package simplejwt
 
+import "github.com/restauth/restauth/core/internal/pyjson"
+
 // tokenHeader is what Parse takes from a JOSE header.
 type tokenHeader struct {
 	alg    string // a configured algorithm's name
@@ -75,12 +77,12 @@ func (c *Codec) parseHeader(seg string) (tokenHeader, error) {
 // ID.
 func appendHeader(dst []byte, e *keyEntry) []byte {
 	dst = append(dst, `{"alg":`...)
-	dst = appendPyString(dst, e.alg.name)
+	dst = pyjson.AppendString(dst, e.alg.name)
 	if e.id != "" {
 		dst = append(dst, `,"kid":`...)
-		dst = appendPyString(dst, e.id)
+		dst = pyjson.AppendString(dst, e.id)
 	}
 	dst = append(dst, `,"typ":`...)
-	dst = appendPyString(dst, headerType)
+	dst = pyjson.AppendString(dst, headerType)
 	return append(dst, '}')
 }

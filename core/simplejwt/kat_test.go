@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/restauth/restauth/core/internal/pyjson"
 )
 
 func katClaims() Claims {
@@ -132,8 +134,8 @@ func TestPythonStringEscaping(t *testing.T) {
 	// Reference: python3 -c 'import json; print(json.dumps(s))'.
 	in := "é😀\u2028<>&\x01\x7f\"\\/\b\f\n\r\t"
 	want := `"\u00e9\ud83d\ude00\u2028<>&\u0001\u007f\"\\/\b\f\n\r\t"`
-	if got := string(appendPyString(nil, in)); got != want {
-		t.Fatalf("appendPyString = %s, want %s", got, want)
+	if got := string(pyjson.AppendString(nil, in)); got != want {
+		t.Fatalf("pyjson.AppendString = %s, want %s", got, want)
 	}
 	got, err := appendPyJSON(nil, in)
 	if err != nil || string(got) != want {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/restauth/restauth/core/internal/pyjson"
 )
 
 // Mint encodes and signs cl with the signing key, byte for byte as
@@ -82,20 +84,20 @@ func dateInRange(t time.Time) bool {
 // appendPayload appends the payload JSON in SimpleJWT's emission order.
 func (c *Codec) appendPayload(dst []byte, cl Claims) ([]byte, error) {
 	dst = append(dst, `{"token_type":`...)
-	dst = appendPyString(dst, string(cl.TokenType))
+	dst = pyjson.AppendString(dst, string(cl.TokenType))
 	dst = append(dst, `,"exp":`...)
 	dst = strconv.AppendInt(dst, cl.Expires.Unix(), 10)
 	dst = append(dst, `,"iat":`...)
 	dst = strconv.AppendInt(dst, cl.IssuedAt.Unix(), 10)
 	dst = append(dst, `,"jti":`...)
-	dst = appendPyString(dst, cl.JTI)
+	dst = pyjson.AppendString(dst, cl.JTI)
 	dst = append(dst, ',')
-	dst = appendPyString(dst, c.userIDClaim)
+	dst = pyjson.AppendString(dst, c.userIDClaim)
 	dst = append(dst, ':')
 	dst = strconv.AppendInt(dst, cl.UserID, 10)
 	if cl.Family != "" {
 		dst = append(dst, `,"fam":`...)
-		dst = appendPyString(dst, cl.Family)
+		dst = pyjson.AppendString(dst, cl.Family)
 	}
 	names := make([]string, 0, len(cl.Extra))
 	for name := range cl.Extra {
@@ -104,7 +106,7 @@ func (c *Codec) appendPayload(dst []byte, cl Claims) ([]byte, error) {
 	slices.Sort(names)
 	for _, name := range names {
 		dst = append(dst, ',')
-		dst = appendPyString(dst, name)
+		dst = pyjson.AppendString(dst, name)
 		dst = append(dst, ':')
 		var err error
 		if dst, err = appendPyJSON(dst, cl.Extra[name]); err != nil {
@@ -113,11 +115,11 @@ func (c *Codec) appendPayload(dst []byte, cl Claims) ([]byte, error) {
 	}
 	if c.audience != "" {
 		dst = append(dst, `,"aud":`...)
-		dst = appendPyString(dst, c.audience)
+		dst = pyjson.AppendString(dst, c.audience)
 	}
 	if c.issuer != "" {
 		dst = append(dst, `,"iss":`...)
-		dst = appendPyString(dst, c.issuer)
+		dst = pyjson.AppendString(dst, c.issuer)
 	}
 	return append(dst, '}'), nil
 }
