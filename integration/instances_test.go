@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +20,7 @@ import (
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/password"
 	"github.com/restauth/restauth/redisstore"
+	"github.com/restauth/restauth/redisstore/redistest"
 	"github.com/restauth/restauth/sqlstore"
 	"github.com/restauth/restauth/sqlstore/sqltest"
 )
@@ -290,7 +289,7 @@ func TestThreeInstances(t *testing.T) {
 			for _, transport := range []string{"database", "Redis"} {
 				t.Run(transport, func(t *testing.T) {
 					c := &cluster{url: db.URL(t), worst: map[string]time.Duration{}}
-					var proxy *tcpProxy
+					var proxy *redistest.Proxy
 					var channel string
 					var direct *redis.Client
 					if transport == "Redis" {
@@ -301,8 +300,8 @@ func TestThreeInstances(t *testing.T) {
 						direct = redisClient(t)
 						prefix := redisPrefix(t, direct)
 						channel = prefix + "changes"
-						proxy = newTCPProxy(t, redisURL(t))
-						c.redisURL = withPrefix(t, proxy.url, prefix)
+						proxy = redistest.NewProxy(t, redisURL(t))
+						c.redisURL = withPrefix(t, proxy.URL(), prefix)
 					}
 					c.start(t)
 					runThreeInstances(t, c)
@@ -458,20 +457,20 @@ func feedOutage(t *testing.T, s *sqlstore.Store) (end func()) {
 // logout on A is refused on B and C within the bound, by polling; then
 // Redis comes back, the three instances subscribe again, and a logout is
 // refused within wakeupWithin again.
-func runRedisOutage(t *testing.T, c *cluster, proxy *tcpProxy, direct *redis.Client, channel string) {
+func runRedisOutage(t *testing.T, c *cluster, proxy *redistest.Proxy, direct *redis.Client, channel string) {
 	a, others := c.nodes[0], c.nodes[1:]
 	if _, err := a.auth.CreateUser(t.Context(), core.NewUser{Username: "hal", Password: "Secret-pass-123", EmailVerified: true}); err != nil {
 		t.Fatal(err)
 	}
 	token, jwt := a.login(t, "hal", "Secret-pass-123")
 	warm(t, others, token, jwt)
-	proxy.setDown(true)
+	proxy.SetDown(true)
 	a.must(t, http.StatusOK, http.MethodPost, "/api/auth/logout/", "", token)
 	since := time.Now()
 	a.must(t, http.StatusOK, http.MethodPost, "/api/auth/logout/", "", jwt)
 	c.record(t, kindRedisDown, "logouts on A with Redis unreachable", refused(t, "hal after logouts on A, Redis unreachable", since, others, token, jwt))
 
-	proxy.setDown(false)
+	proxy.SetDown(false)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		n, err := direct.PubSubNumSub(t.Context(), channel).Result()
@@ -503,90 +502,4 @@ func withPrefix(t *testing.T, rawURL, prefix string) string {
 		sep = "&"
 	}
 	return rawURL + sep + "prefix=" + url.QueryEscape(prefix)
-}
-
-// tcpProxy forwards connections to a Redis server; setDown(true) closes
-// them and refuses new ones, as a Redis that went away.
-type tcpProxy struct {
-	url    string
-	target string
-	mu     sync.Mutex
-	down   bool
-	conns  []net.Conn
-}
-
-// newTCPProxy listens on a local port in front of the server of rawURL
-// and returns a proxy whose url is rawURL with the proxy's address.
-func newTCPProxy(t *testing.T, rawURL string) *tcpProxy {
-	t.Helper()
-	o, err := redis.ParseURL(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &tcpProxy{target: o.Addr, url: strings.Replace(rawURL, o.Addr, ln.Addr().String(), 1)}
-	if p.url == rawURL {
-		ln.Close()
-		t.Fatalf("cannot put the proxy's address into %s", envRedisURL)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() {
-		ln.Close()
-		p.setDown(true)
-		wg.Wait()
-	})
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() { p.serve(c) })
-		}
-	})
-	return p
-}
-
-// serve forwards c to the target, unless the proxy is down.
-func (p *tcpProxy) serve(c net.Conn) {
-	p.mu.Lock()
-	if p.down {
-		p.mu.Unlock()
-		c.Close()
-		return
-	}
-	up, err := net.Dial("tcp", p.target)
-	if err != nil {
-		p.mu.Unlock()
-		c.Close()
-		return
-	}
-	p.conns = append(p.conns, c, up)
-	p.mu.Unlock()
-	done := make(chan struct{}, 2)
-	go func() { io.Copy(up, c); done <- struct{}{} }()
-	go func() { io.Copy(c, up); done <- struct{}{} }()
-	<-done
-	c.Close()
-	up.Close()
-	<-done
-	p.mu.Lock()
-	p.conns = slices.DeleteFunc(p.conns, func(x net.Conn) bool { return x == c || x == up })
-	p.mu.Unlock()
-}
-
-// setDown takes the proxy down (closing every connection) or up again.
-func (p *tcpProxy) setDown(down bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.down = down
-	if down {
-		for _, c := range p.conns {
-			c.Close()
-		}
-		p.conns = nil
-	}
 }

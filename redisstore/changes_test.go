@@ -4,13 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +17,7 @@ import (
 	"github.com/restauth/restauth/core/memstore"
 	"github.com/restauth/restauth/core/password"
 	"github.com/restauth/restauth/redisstore"
+	"github.com/restauth/restauth/redisstore/redistest"
 )
 
 // waitResult runs WaitChange(seq) in the background and returns its
@@ -166,9 +164,9 @@ func TestChangeNotifierUnreachable(t *testing.T) {
 // again: a spurious return, then published Seqs wake the waiter again).
 func TestChangeNotifierReconnects(t *testing.T) {
 	prefix := testPrefix(t)
-	proxy := newTCPProxy(t, redisURL(t))
+	proxy := redistest.NewProxy(t, redisURL(t))
 	s := openStore(t, prefix) // publishes directly
-	cut, err := redisstore.Open(t.Context(), proxy.url, redisstore.WithPrefix(prefix))
+	cut, err := redisstore.Open(t.Context(), proxy.URL(), redisstore.WithPrefix(prefix))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +177,7 @@ func TestChangeNotifierReconnects(t *testing.T) {
 	expectWoken(t, "subscribing", waitResult(ctx, n, 1))
 
 	woke := waitResult(ctx, n, 1)
-	proxy.setDown(true)
+	proxy.SetDown(true)
 	select {
 	case err := <-woke:
 		if !errors.Is(err, core.ErrUnavailable) {
@@ -192,7 +190,7 @@ func TestChangeNotifierReconnects(t *testing.T) {
 		t.Fatalf("WaitChange while Redis is away = %v, want core.ErrUnavailable at once", err)
 	}
 
-	proxy.setDown(false)
+	proxy.SetDown(false)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		short, cancelShort := context.WithTimeout(ctx, 200*time.Millisecond)
@@ -211,88 +209,6 @@ func TestChangeNotifierReconnects(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectWoken(t, "Seq 2 published after the reconnection", woke)
-}
-
-// tcpProxy forwards connections to a Redis server; setDown(true) closes
-// them and refuses new ones, as a Redis that went away.
-type tcpProxy struct {
-	url    string
-	target string
-	mu     sync.Mutex
-	down   bool
-	conns  []net.Conn
-}
-
-// newTCPProxy listens on a local port in front of the server of rawURL
-// and returns a proxy whose url is rawURL with the proxy's address.
-func newTCPProxy(t *testing.T, rawURL string) *tcpProxy {
-	t.Helper()
-	o, err := redis.ParseURL(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &tcpProxy{target: o.Addr, url: strings.Replace(rawURL, o.Addr, ln.Addr().String(), 1)}
-	if p.url == rawURL {
-		t.Fatalf("cannot put the proxy's address into %s", envRedisURL)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() {
-		ln.Close()
-		p.setDown(true)
-		wg.Wait()
-	})
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() { p.serve(c) })
-		}
-	})
-	return p
-}
-
-// serve forwards c to the target, unless the proxy is down.
-func (p *tcpProxy) serve(c net.Conn) {
-	p.mu.Lock()
-	if p.down {
-		p.mu.Unlock()
-		c.Close()
-		return
-	}
-	up, err := net.Dial("tcp", p.target)
-	if err != nil {
-		p.mu.Unlock()
-		c.Close()
-		return
-	}
-	p.conns = append(p.conns, c, up)
-	p.mu.Unlock()
-	done := make(chan struct{}, 2)
-	go func() { io.Copy(up, c); done <- struct{}{} }()
-	go func() { io.Copy(c, up); done <- struct{}{} }()
-	<-done
-	c.Close()
-	up.Close()
-	<-done
-}
-
-// setDown takes the proxy down (closing every connection) or up again.
-func (p *tcpProxy) setDown(down bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.down = down
-	if down {
-		for _, c := range p.conns {
-			c.Close()
-		}
-		p.conns = nil
-	}
 }
 
 // TestConfigureCarriesWakeups runs two instances configured by Configure,
