@@ -313,6 +313,10 @@ func (s *suite) testChangeFeed(t *testing.T) {
 		if spy.feed == nil {
 			t.Skipf("skipped: %T has no change feed (core.ChangeFeed)", spy.Store)
 		}
+		// The reader's first read starts by clearing the cache; the
+		// cases count store reads from their first request on, so that
+		// request must come after it.
+		spy.waitStarted(t)
 		return e
 	}
 	protected := func(t *testing.T, e *env, key string) *response {
@@ -465,6 +469,19 @@ func (s *feedSpy) waitPolls(t *testing.T, n int64) {
 	want := s.polls.Load() + n
 	deadline := time.Now().Add(30 * time.Second)
 	for s.polls.Load() < want {
+		if time.Now().After(deadline) {
+			t.Fatal("the change feed is not read")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// waitStarted waits until the feed has been read once: the reader has
+// started, and cleared the cache before that read.
+func (s *feedSpy) waitStarted(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for s.polls.Load() < 1 {
 		if time.Now().After(deadline) {
 			t.Fatal("the change feed is not read")
 		}
