@@ -325,7 +325,11 @@ func (s *suite) hostileReset(t *testing.T, c *cases) {
 			lastLink(t, o, name+"@example.com", keyLinkRe)
 		}
 		for _, m := range o.Messages() {
-			if strings.Contains(m.Text, "evil") || strings.Contains(m.Text, "javascript") || strings.Count(m.Text, "://") != strings.Count(m.Text, frontend) {
+			// The links restauth builds are taken out first: their random
+			// keys and tokens may spell "evil" by chance. What is left must
+			// hold no other link and nothing of the targets.
+			rest := keyLinkRe.ReplaceAllString(resetLinkRe.ReplaceAllString(m.Text, ""), "")
+			if rest == m.Text || strings.Contains(rest, "evil") || strings.Contains(rest, "javascript") || strings.Contains(rest, "://") {
 				t.Errorf("mail to %s links elsewhere than %s:\n%s", m.To, frontend, m.Text)
 			}
 		}
