@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
 )
 
@@ -65,8 +66,9 @@ type OIDCConfig struct {
 // OIDC is an OpenID Connect provider. It accepts an authorization code
 // (exchanged at the provider with PKCE's verifier when the client sends
 // one) or an ID token, and checks the ID token itself: signature against
-// the provider's published keys (fetched again for an unknown key ID, so
-// key rotation needs nothing), algorithm (asymmetric only; "none" and
+// the provider's published keys (fetched again when no held key
+// verifies it, so key rotation needs nothing; a key the provider no longer
+// publishes is refused), algorithm (asymmetric only; "none" and
 // HMAC are refused), issuer, audience and authorized party, expiry,
 // issue time, and the nonce when the client sends one. A bare access
 // token is refused: nothing in it says which application it was issued
@@ -79,7 +81,9 @@ type OIDC struct {
 
 	mu       sync.Mutex
 	provider *oidc.Provider // nil until discovery succeeded
-	verifier *oidc.IDTokenVerifier
+	keys     *keySet
+	verifier oidc.Config
+	algs     []jose.SignatureAlgorithm
 	oauth    oauth2.Config
 	authURL  string
 }
@@ -118,11 +122,11 @@ var signingAlgs = []string{
 
 // discover returns the provider's metadata, reading it at the first call
 // that succeeds.
-func (p *OIDC) discover(ctx context.Context) (*oidc.Provider, *oidc.IDTokenVerifier, oauth2.Config, error) {
+func (p *OIDC) discover(ctx context.Context) (oauth2.Config, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.provider != nil {
-		return p.provider, p.verifier, p.oauth, nil
+		return p.oauth, nil
 	}
 	dctx := oidc.ClientContext(ctx, p.client)
 	if p.cfg.issuerTemplate != "" {
@@ -130,17 +134,21 @@ func (p *OIDC) discover(ctx context.Context) (*oidc.Provider, *oidc.IDTokenVerif
 	}
 	prov, err := oidc.NewProvider(dctx, p.cfg.Issuer)
 	if err != nil {
-		return nil, nil, oauth2.Config{}, unavailable(p.cfg.ID, fmt.Errorf("discovery: %w", err))
+		return oauth2.Config{}, unavailable(p.cfg.ID, fmt.Errorf("discovery: %w", err))
 	}
 	ep := prov.Endpoint()
 	if err := checkEndpointURL("token endpoint", ep.TokenURL); err != nil {
-		return nil, nil, oauth2.Config{}, unavailable(p.cfg.ID, err)
+		return oauth2.Config{}, unavailable(p.cfg.ID, err)
 	}
 	var meta struct {
+		JWKS        string   `json:"jwks_uri"`
 		Algs        []string `json:"id_token_signing_alg_values_supported"`
 		AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
 	}
 	_ = prov.Claims(&meta)
+	if err := checkEndpointURL("jwks_uri", meta.JWKS); err != nil {
+		return oauth2.Config{}, unavailable(p.cfg.ID, err)
+	}
 	algs := slices.DeleteFunc(slices.Clone(meta.Algs), func(a string) bool { return !slices.Contains(signingAlgs, a) })
 	if len(algs) == 0 {
 		algs = []string{oidc.RS256}
@@ -157,16 +165,21 @@ func (p *OIDC) discover(ctx context.Context) (*oidc.Provider, *oidc.IDTokenVerif
 		// Both listed: x/oauth2 tries HTTP Basic, then the body.
 	}
 	p.provider = prov
-	p.verifier = prov.VerifierContext(oidc.ClientContext(context.WithoutCancel(ctx), p.client), &oidc.Config{
+	p.keys = newKeySet(meta.JWKS, p.client)
+	p.verifier = oidc.Config{
 		SkipClientIDCheck:    true, // aud and azp are checked against every accepted client ID below
 		SkipIssuerCheck:      p.cfg.issuerTemplate != "",
 		SupportedSigningAlgs: algs,
 		Now:                  p.now,
-	})
+	}
+	p.algs = make([]jose.SignatureAlgorithm, len(algs))
+	for i, a := range algs {
+		p.algs[i] = jose.SignatureAlgorithm(a)
+	}
 	p.oauth = oauth2.Config{ClientID: p.cfg.ClientID, ClientSecret: p.cfg.ClientSecret, Endpoint: ep,
 		RedirectURL: p.cfg.RedirectURI, Scopes: p.cfg.Scopes}
 	p.authURL = ep.AuthURL
-	return p.provider, p.verifier, p.oauth, nil
+	return p.oauth, nil
 }
 
 // Identify implements Provider: a code is exchanged and the ID token of
@@ -183,7 +196,7 @@ func (p *OIDC) Identify(ctx context.Context, cr Credentials) (*Identity, error) 
 
 // exchange trades the code for tokens and checks the ID token received.
 func (p *OIDC) exchange(ctx context.Context, cr Credentials) (*Identity, error) {
-	_, _, conf, err := p.discover(ctx)
+	conf, err := p.discover(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -228,14 +241,20 @@ func exchangeError(provider string, err error) error {
 // verify checks an ID token (and accessToken against its at_hash, when
 // both are there) and returns its identity.
 func (p *OIDC) verify(ctx context.Context, raw, accessToken, nonce string) (*Identity, error) {
-	_, verifier, _, err := p.discover(ctx)
-	if err != nil {
+	if _, err := p.discover(ctx); err != nil {
 		return nil, err
 	}
+	p.mu.Lock()
+	keys := &keySetCall{set: p.keys, algs: p.algs}
+	verifier := oidc.NewVerifier(p.cfg.Issuer, keys, &p.verifier)
+	p.mu.Unlock()
 	tok, err := verifier.Verify(ctx, raw)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, unavailable(p.cfg.ID, ctx.Err())
+		}
+		if errors.Is(keys.err, errKeysUnavailable) {
+			return nil, unavailable(p.cfg.ID, keys.err)
 		}
 		return nil, refused(p.cfg.ID, err)
 	}
@@ -368,7 +387,7 @@ type AuthorizationInfo struct {
 // Authorization returns the provider's AuthorizationInfo, reading the
 // discovery document if needed.
 func (p *OIDC) Authorization(ctx context.Context) (AuthorizationInfo, error) {
-	if _, _, _, err := p.discover(ctx); err != nil {
+	if _, err := p.discover(ctx); err != nil {
 		return AuthorizationInfo{}, err
 	}
 	p.mu.Lock()
