@@ -55,7 +55,7 @@ func newKeySet(uri string, client *http.Client) *keySet {
 // verify checks the signature of a compact JWS and returns its payload.
 // algs are the accepted algorithms; the verifier checks them again.
 func (s *keySet) verify(ctx context.Context, raw string, algs []jose.SignatureAlgorithm) ([]byte, error) {
-	jws, err := jose.ParseSigned(raw, algs)
+	jws, err := jose.ParseSignedCompact(raw, algs)
 	if err != nil {
 		return nil, fmt.Errorf("malformed token: %w", err)
 	}
