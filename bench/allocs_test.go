@@ -22,11 +22,11 @@ var guardAllocBudget = []struct {
 	spec   fixture.Spec
 	allocs float64
 }{
-	{fixture.Spec{Mode: fixture.ModeJWT}, 6},                      // verified-token cache hit, family + user read
-	{fixture.Spec{Mode: fixture.ModeJWT, Stateless: true}, 5},     // no store read
-	{fixture.Spec{Mode: fixture.ModeJWT, Cookie: true}, 8},        // + net/http's cookie parsing
-	{fixture.Spec{Mode: fixture.ModeJWT, NoTokenCache: true}, 13}, // full verification
-	{fixture.Spec{Mode: fixture.ModeToken}, 9},                    // digest + token/user read
+	{fixture.Spec{Mode: fixture.ModeJWT}, 4},                      // verified-token cache hit; login and user copied into the principal
+	{fixture.Spec{Mode: fixture.ModeJWT, Stateless: true}, 4},     // no store read
+	{fixture.Spec{Mode: fixture.ModeJWT, Cookie: true}, 6},        // + net/http's cookie parsing
+	{fixture.Spec{Mode: fixture.ModeJWT, NoTokenCache: true}, 11}, // full verification
+	{fixture.Spec{Mode: fixture.ModeToken}, 7},                    // digest + token/user read
 }
 
 // TestGuardAllocations pins the per-request allocations of the middleware.
@@ -66,8 +66,8 @@ var userAllocBudget = []struct {
 	spec   fixture.Spec
 	allocs float64
 }{
-	{fixture.Spec{Mode: fixture.ModeJWT}, 12},
-	{fixture.Spec{Mode: fixture.ModeToken}, 15},
+	{fixture.Spec{Mode: fixture.ModeJWT}, 10},
+	{fixture.Spec{Mode: fixture.ModeToken}, 13},
 }
 
 // TestUserAllocations pins the per-request allocations of GET user/.

@@ -60,7 +60,8 @@ func (j *jwtAuthenticator) authenticate(ctx context.Context, _ http.ResponseWrit
 	if err != nil || token == "" {
 		return nil, err
 	}
-	claims, err := j.parseAccess(token)
+	now := j.auth.cfg.Now() // one reading serves both caches
+	claims, err := j.parseAccess(token, now)
 	switch {
 	case errors.Is(err, simplejwt.ErrNoUserID):
 		return nil, codedAuthError(err.Error(), "token_not_valid")
@@ -74,16 +75,17 @@ func (j *jwtAuthenticator) authenticate(ctx context.Context, _ http.ResponseWrit
 			return nil, err
 		}
 	}
-	return j.principal(ctx, claims)
+	return j.principal(ctx, claims, now)
 }
 
 // parseAccess verifies an access token, or finds that it verified before
-// (see verifiedTokens). The claims it returns must not be modified.
-func (j *jwtAuthenticator) parseAccess(token string) (*simplejwt.Claims, error) {
+// (see verifiedTokens) and is still valid at now. The claims it returns
+// must not be modified.
+func (j *jwtAuthenticator) parseAccess(token string, now time.Time) (*simplejwt.Claims, error) {
 	if j.verified == nil {
 		return j.codec.Parse(token, simplejwt.Access)
 	}
-	if claims := j.verified.get(token, j.auth.cfg.Now()); claims != nil {
+	if claims := j.verified.get(token, now); claims != nil {
 		return claims, nil
 	}
 	claims, err := j.codec.Parse(token, simplejwt.Access)
@@ -126,20 +128,20 @@ func (j *jwtAuthenticator) extract(r *http.Request) (token string, fromCookie bo
 	return c.Value, true, nil
 }
 
-// principal turns valid claims into the authenticated user.
-func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Claims) (*Principal, error) {
+// principal turns valid claims into the authenticated user, reading the
+// login-state cache at now.
+func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Claims, now time.Time) (*Principal, error) {
+	box := new(principalWithUser)
+	user := &box.user
 	if j.auth.cfg.JWT.Stateless {
-		u := &User{ID: claims.UserID, IsActive: true}
-		return &Principal{User: u, Method: MethodJWT, Credential: claims.Family, Stateless: true, Claims: claims.Extra}, nil
+		*user = User{ID: claims.UserID, IsActive: true}
+		box.Principal = Principal{User: user, Method: MethodJWT, Credential: claims.Family, Stateless: true, Claims: claims.Extra}
+		return &box.Principal, nil
 	}
-	var (
-		user *User
-		err  error
-	)
 	credential := claims.Family
 	if claims.Family != "" {
-		var fam *RefreshFamily
-		user, fam, err = j.loginOf(ctx, claims.Family)
+		var fam RefreshFamily
+		err := j.loginInto(ctx, claims.Family, now, user, &fam)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			return nil, accessTokenError("Token is blacklisted")
@@ -147,7 +149,7 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 			return nil, unavailable(err)
 		case fam.UserID != claims.UserID:
 			return nil, accessTokenError("Token is invalid or expired")
-		case continuedElsewhere(fam, claims):
+		case continuedElsewhere(&fam, claims):
 			credential = "" // the other service's token now: nothing here to revoke
 		case !fam.Revoked.IsZero():
 			return nil, accessTokenError("Token is blacklisted")
@@ -155,7 +157,7 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 	} else {
 		// A token minted elsewhere (a Django service sharing the key)
 		// has no family: it cannot be revoked before it expires.
-		user, err = j.auth.userByID(ctx, claims.UserID)
+		err := j.auth.userInto(ctx, claims.UserID, now, user)
 		if errors.Is(err, ErrNotFound) {
 			return nil, codedAuthError("User not found", "user_not_found")
 		}
@@ -166,25 +168,31 @@ func (j *jwtAuthenticator) principal(ctx context.Context, claims *simplejwt.Clai
 	if !user.IsActive {
 		return nil, codedAuthError("User is inactive", "user_inactive")
 	}
-	return &Principal{User: user, Method: MethodJWT, Credential: credential, Claims: claims.Extra}, nil
+	box.Principal = Principal{User: user, Method: MethodJWT, Credential: credential, Claims: claims.Extra}
+	return &box.Principal, nil
 }
 
-// loginOf reads a login (refresh family) and its user, from the
-// login-state cache when it holds a fresh copy.
-func (j *jwtAuthenticator) loginOf(ctx context.Context, family string) (*User, *RefreshFamily, error) {
+// loginInto reads a login (refresh family) and its user into f and u,
+// from the login-state cache when it holds a copy servable at now.
+func (j *jwtAuthenticator) loginInto(ctx context.Context, family string, now time.Time, u *User, f *RefreshFamily) error {
 	c := j.auth.logins
-	if c == nil {
-		return j.store.UserByRefreshFamily(ctx, family)
+	if c != nil && c.familyInto(family, now, u, f) {
+		return nil
 	}
-	if u, f, ok := c.family(family); ok {
-		return u, f, nil
+	var gen uint64
+	var read time.Time
+	if c != nil {
+		gen, read = c.begin()
 	}
-	gen, read := c.begin()
-	u, f, err := j.store.UserByRefreshFamily(ctx, family)
-	if err == nil {
-		c.putFamily(gen, read, u, f)
+	su, sf, err := j.store.UserByRefreshFamily(ctx, family)
+	if err != nil {
+		return err
 	}
-	return u, f, err
+	if c != nil {
+		c.putFamily(gen, read, su, sf)
+	}
+	*u, *f = *su, *sf
+	return nil
 }
 
 // tokenErrorMessage maps codec errors to SimpleJWT 5.2.2's messages.

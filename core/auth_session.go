@@ -61,7 +61,7 @@ func (s *sessionAuthenticator) authenticate(ctx context.Context, w http.Response
 	)
 	if c != nil {
 		key = sha256.Sum256([]byte(cookie.Value))
-		snap, cached = c.session(key)
+		snap, cached = c.session(key, now)
 	}
 	var (
 		sess *sessions.Session
@@ -95,7 +95,9 @@ func (s *sessionAuthenticator) authenticate(ctx context.Context, w http.Response
 		snap.seen != 0 && now.Sub(time.Unix(snap.seen, 0)) > a.cfg.Session.IdleTimeout {
 		return nil, nil
 	}
-	user, err := a.userByID(r.Context(), snap.userID)
+	box := new(principalWithUser)
+	user := &box.user
+	err = a.userInto(r.Context(), snap.userID, now, user)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
@@ -124,7 +126,8 @@ func (s *sessionAuthenticator) authenticate(ctx context.Context, w http.Response
 			c.putSession(gen, read, key, snap)
 		}
 	}
-	return &Principal{User: user, Method: MethodSession, Credential: snap.id}, nil
+	box.Principal = Principal{User: user, Method: MethodSession, Credential: snap.id}
+	return &box.Principal, nil
 }
 
 // sessionAuthHash binds a session to the user's password hash and token

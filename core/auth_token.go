@@ -34,41 +34,50 @@ func (t *tokenAuthenticator) authenticate(ctx context.Context, _ http.ResponseWr
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}
 	digest := tokenDigest(key)
-	user, tok, err := t.lookup(ctx, key, digest)
+	box := new(principalWithUser)
+	var tok Token
+	now := t.now()
+	err = t.lookup(ctx, key, digest, now, &box.user, &tok)
 	if errors.Is(err, ErrNotFound) {
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	if !tok.Expires.IsZero() && !t.now().Before(tok.Expires) {
+	if !tok.Expires.IsZero() && !now.Before(tok.Expires) {
 		return nil, NewAuthError(t.msgs.Text(MsgInvalidToken))
 	}
-	if !user.IsActive {
+	if !box.user.IsActive {
 		return nil, NewAuthError(t.msgs.Text(MsgUserInactive))
 	}
-	p := &Principal{User: user, Method: MethodToken, Credential: digest}
+	box.Principal = Principal{User: &box.user, Method: MethodToken, Credential: digest}
 	if t.keys != nil {
-		p.tokenKey = key
+		box.tokenKey = key
 	}
-	return p, nil
+	return &box.Principal, nil
 }
 
-// lookup reads the token and its owner, from the login-state cache when
-// it holds a fresh copy. The cache is keyed by digest in every case.
-func (t *tokenAuthenticator) lookup(ctx context.Context, key, digest string) (*User, *Token, error) {
-	if t.logins == nil {
-		return t.read(ctx, key, digest)
+// lookup reads the token and its owner into tok and u, from the
+// login-state cache when it holds a copy servable at now. The cache is
+// keyed by digest in every case.
+func (t *tokenAuthenticator) lookup(ctx context.Context, key, digest string, now time.Time, u *User, tok *Token) error {
+	if t.logins != nil && t.logins.tokenInto(digest, now, u, tok) {
+		return nil
 	}
-	if u, tok, ok := t.logins.token(digest); ok {
-		return u, tok, nil
+	var gen uint64
+	var read time.Time
+	if t.logins != nil {
+		gen, read = t.logins.begin()
 	}
-	gen, read := t.logins.begin()
-	u, tok, err := t.read(ctx, key, digest)
-	if err == nil {
-		t.logins.putToken(gen, read, u, tok)
+	su, stok, err := t.read(ctx, key, digest)
+	if err != nil {
+		return err
 	}
-	return u, tok, err
+	if t.logins != nil {
+		t.logins.putToken(gen, read, su, stok)
+	}
+	*u, *tok = *su, *stok
+	return nil
 }
 
 // read asks the store for the token and its owner: by key from a

@@ -116,7 +116,7 @@ func TestChangeListenerFailingNotifier(t *testing.T) {
 	if c := strings.Count(log.String(), "change notifications failing"); c != 1 {
 		t.Errorf("the failing notifier was logged %d times, want once:\n%s", c, log.String())
 	}
-	if _, fresh := a.logins.clock(); !fresh {
+	if !a.logins.feedFresh(a.logins.polled.Load()) {
 		t.Error("the feed is not fresh while only the notifier fails")
 	}
 	n.setErr(nil)

@@ -86,8 +86,8 @@ func (r *pollerRig) cacheUser(id int64) {
 }
 
 func (r *pollerRig) cached(id int64) bool {
-	_, ok := r.cache.user(id)
-	return ok
+	var u User
+	return r.cache.userInto(id, r.cache.now(), &u)
 }
 
 func (r *pollerRig) poll(t *testing.T) {
@@ -209,12 +209,12 @@ func TestChangePollerRestart(t *testing.T) {
 // from the moment it began; a failing one leaves the last success.
 func TestChangePollerFreshness(t *testing.T) {
 	r := newPollerRig()
-	if _, fresh := r.cache.clock(); fresh {
+	if r.cache.feedFresh(r.cache.polled.Load()) {
 		t.Fatal("fresh before any read")
 	}
 	r.feed.show(Change{Seq: 1, UserID: 1})
 	r.poll(t)
-	if _, fresh := r.cache.clock(); !fresh {
+	if !r.cache.feedFresh(r.cache.polled.Load()) {
 		t.Fatal("not fresh after a successful read")
 	}
 	before := r.cache.polled.Load()

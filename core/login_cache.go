@@ -37,9 +37,10 @@ import (
 // ChangePublisher (Config.ChangeNotifier) the same calls publish a
 // wake-up, so the other instances read the feed at once. A read that
 // began before a drop (local or from the feed) is never stored (the
-// generation check), so it cannot put the old state back. Entries hold
-// copies; every hit hands out a fresh copy of the user, so handlers may
-// modify it.
+// generation check), so it cannot put the old state back. Entries are
+// immutable once stored; a hit copies what it serves into memory the
+// caller owns (the user usually shares one allocation with its Principal),
+// so handlers may modify the user.
 //
 // Sessions follow the TTL rule only: no change feed carries them (they may
 // live in Redis, or in Django's table), so a session ended on another
@@ -73,10 +74,10 @@ type loginCache struct {
 
 	mu       sync.RWMutex
 	gen      uint64 // bumped by every drop
-	families map[string]cachedLogin
-	tokens   map[string]cachedLogin
-	users    map[int64]cachedLogin
-	sessions map[[sha256.Size]byte]cachedLogin // by the SHA-256 of the session cookie's value
+	families map[string]*cachedLogin
+	tokens   map[string]*cachedLogin
+	users    map[int64]*cachedLogin
+	sessions map[[sha256.Size]byte]*cachedLogin // by the SHA-256 of the session cookie's value
 }
 
 // loginCacheLimit bounds each kind of entry; at about 300 bytes an entry,
@@ -91,7 +92,7 @@ const loginCacheLimit = 10000
 // per ten minutes.
 const loginCacheMaxAge = 10 * time.Minute
 
-// cachedLogin is one remembered store read.
+// cachedLogin is one remembered store read, never modified once stored.
 type cachedLogin struct {
 	user    User
 	family  RefreshFamily // families only
@@ -115,8 +116,8 @@ func newLoginCache(staleness time.Duration, now func() time.Time) *loginCache {
 	}
 	born := time.Now()
 	return &loginCache{staleness: staleness, now: now, elapsed: func() time.Duration { return time.Since(born) },
-		families: map[string]cachedLogin{}, tokens: map[string]cachedLogin{}, users: map[int64]cachedLogin{},
-		sessions: map[[sha256.Size]byte]cachedLogin{}}
+		families: map[string]*cachedLogin{}, tokens: map[string]*cachedLogin{}, users: map[int64]*cachedLogin{},
+		sessions: map[[sha256.Size]byte]*cachedLogin{}}
 }
 
 // begin returns the generation a store read starts under, and the time it
@@ -128,77 +129,85 @@ func (c *loginCache) begin() (uint64, time.Time) {
 	return g, c.now()
 }
 
-// clock returns the instant a lookup serves at (Config.Now) and whether
-// the change feed is fresh now (in real time). Both are read before the
-// entry is looked up: a feed read that completes in between has already
+// servable reports whether e may be served at now (Config.Now, read by
+// the caller, usually once per request). p is c.polled, loaded before e
+// was looked up: a feed read that completed in between has already
 // dropped what it had to (the drops happen before polled moves), so the
-// entry found is never older than the freshness it is judged by.
-func (c *loginCache) clock() (time.Time, bool) {
-	p := c.polled.Load()
-	fresh := p != 0 && c.elapsed()-time.Duration(p-1) < c.staleness
-	return c.now(), fresh
-}
-
-// fresh reports whether an entry read at read may be served at now, the
-// feed being fresh or not (see clock). The feed rule's safety does not
-// rest on the entry's age (an entry cached now was read after every drop
-// the feed made, see the generation check), only on the feed's freshness;
-// loginCacheMaxAge is a last resort.
-func (c *loginCache) fresh(read, now time.Time, feed bool) bool {
-	age := now.Sub(read)
-	if age < 0 {
+// entry found is never older than the freshness it is judged by. Real
+// time is read after the lookup, and only when the TTL rule does not
+// already decide; a later reading only makes the feed look older.
+//
+// The feed rule's safety does not rest on the entry's age (an entry
+// cached now was read after every drop the feed made, see the generation
+// check), only on the feed's freshness; loginCacheMaxAge is a last resort.
+func (c *loginCache) servable(e *cachedLogin, now time.Time, p int64) bool {
+	age := now.Sub(e.read)
+	switch {
+	case age < 0:
+		return false
+	case age < c.staleness:
+		return true
+	case age >= loginCacheMaxAge:
 		return false
 	}
-	return age < c.staleness || feed && age < loginCacheMaxAge
+	return c.feedFresh(p)
 }
 
-// family returns the cached login and its user, or ok=false.
-func (c *loginCache) family(id string) (*User, *RefreshFamily, bool) {
-	now, feed := c.clock()
-	c.mu.RLock()
-	e, ok := c.families[id]
-	c.mu.RUnlock()
-	if !ok || !c.fresh(e.read, now, feed) {
-		return nil, nil, false
-	}
-	u, f := e.user, e.family
-	return &u, &f, true
+// feedFresh reports whether the feed read recorded as p (a value of
+// c.polled) began less than the bound ago, in real time.
+func (c *loginCache) feedFresh(p int64) bool {
+	return p != 0 && c.elapsed()-time.Duration(p-1) < c.staleness
 }
 
-// token returns the cached token and its owner, or ok=false.
-func (c *loginCache) token(digest string) (*User, *Token, bool) {
-	now, feed := c.clock()
+// familyInto copies the cached login and its user into f and u, and
+// reports whether there was a servable one.
+func (c *loginCache) familyInto(id string, now time.Time, u *User, f *RefreshFamily) bool {
+	p := c.polled.Load()
 	c.mu.RLock()
-	e, ok := c.tokens[digest]
+	e := c.families[id]
 	c.mu.RUnlock()
-	if !ok || !c.fresh(e.read, now, feed) {
-		return nil, nil, false
+	if e == nil || !c.servable(e, now, p) {
+		return false
 	}
-	u, t := e.user, e.token
-	return &u, &t, true
+	*u, *f = e.user, e.family
+	return true
 }
 
-// user returns the cached user, or ok=false.
-func (c *loginCache) user(id int64) (*User, bool) {
-	now, feed := c.clock()
+// tokenInto copies the cached token and its owner into t and u, and
+// reports whether there was a servable one.
+func (c *loginCache) tokenInto(digest string, now time.Time, u *User, t *Token) bool {
+	p := c.polled.Load()
 	c.mu.RLock()
-	e, ok := c.users[id]
+	e := c.tokens[digest]
 	c.mu.RUnlock()
-	if !ok || !c.fresh(e.read, now, feed) {
-		return nil, false
+	if e == nil || !c.servable(e, now, p) {
+		return false
 	}
-	u := e.user
-	return &u, true
+	*u, *t = e.user, e.token
+	return true
+}
+
+// userInto copies the cached user into u, and reports whether there was a
+// servable one.
+func (c *loginCache) userInto(id int64, now time.Time, u *User) bool {
+	p := c.polled.Load()
+	c.mu.RLock()
+	e := c.users[id]
+	c.mu.RUnlock()
+	if e == nil || !c.servable(e, now, p) {
+		return false
+	}
+	*u = e.user
+	return true
 }
 
 // session returns the cached session of a session cookie (by the SHA-256
-// of its value) while younger than the bound, or ok=false.
-func (c *loginCache) session(cookie [sha256.Size]byte) (cachedSession, bool) {
-	now := c.now()
+// of its value) while younger than the bound at now, or ok=false.
+func (c *loginCache) session(cookie [sha256.Size]byte, now time.Time) (cachedSession, bool) {
 	c.mu.RLock()
-	e, ok := c.sessions[cookie]
+	e := c.sessions[cookie]
 	c.mu.RUnlock()
-	if !ok || !c.fresh(e.read, now, false) {
+	if e == nil || !c.servable(e, now, 0) {
 		return cachedSession{}, false
 	}
 	return e.session, true
@@ -209,7 +218,7 @@ func (c *loginCache) putFamily(gen uint64, read time.Time, u *User, f *RefreshFa
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen == gen {
-		putBounded(c.families, f.ID, cachedLogin{user: *u, family: *f, read: read})
+		putBounded(c.families, f.ID, &cachedLogin{user: *u, family: *f, read: read})
 	}
 }
 
@@ -218,7 +227,7 @@ func (c *loginCache) putToken(gen uint64, read time.Time, u *User, t *Token) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen == gen {
-		putBounded(c.tokens, t.Digest, cachedLogin{user: *u, token: *t, read: read})
+		putBounded(c.tokens, t.Digest, &cachedLogin{user: *u, token: *t, read: read})
 	}
 }
 
@@ -227,7 +236,7 @@ func (c *loginCache) putUser(gen uint64, read time.Time, u *User) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen == gen {
-		putBounded(c.users, u.ID, cachedLogin{user: *u, read: read})
+		putBounded(c.users, u.ID, &cachedLogin{user: *u, read: read})
 	}
 }
 
@@ -236,12 +245,12 @@ func (c *loginCache) putSession(gen uint64, read time.Time, cookie [sha256.Size]
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen == gen {
-		putBounded(c.sessions, cookie, cachedLogin{session: s, read: read})
+		putBounded(c.sessions, cookie, &cachedLogin{session: s, read: read})
 	}
 }
 
 // putBounded adds e under k, first making room when m is full.
-func putBounded[K comparable](m map[K]cachedLogin, k K, e cachedLogin) {
+func putBounded[K comparable](m map[K]*cachedLogin, k K, e *cachedLogin) {
 	if _, ok := m[k]; !ok && len(m) >= loginCacheLimit {
 		for old := range m {
 			delete(m, old)
@@ -368,8 +377,8 @@ func (c *loginCache) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	c.families, c.tokens, c.users = map[string]cachedLogin{}, map[string]cachedLogin{}, map[int64]cachedLogin{}
-	c.sessions = map[[sha256.Size]byte]cachedLogin{}
+	c.families, c.tokens, c.users = map[string]*cachedLogin{}, map[string]*cachedLogin{}, map[int64]*cachedLogin{}
+	c.sessions = map[[sha256.Size]byte]*cachedLogin{}
 }
 
 // markPolled records that a feed read begun at start (c.elapsed())
@@ -387,17 +396,32 @@ func (c *loginCache) markPolled(start time.Duration) {
 // userByID reads user id for authentication, from the login-state cache
 // when it holds a fresh copy.
 func (a *Auth) userByID(ctx context.Context, id int64) (*User, error) {
+	u := new(User)
+	if err := a.userInto(ctx, id, a.cfg.Now(), u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// userInto reads user id for authentication into u, from the login-state
+// cache when it holds a copy servable at now.
+func (a *Auth) userInto(ctx context.Context, id int64, now time.Time, u *User) error {
 	c := a.logins
-	if c == nil {
-		return a.cfg.Store.UserByID(ctx, id)
+	if c != nil && c.userInto(id, now, u) {
+		return nil
 	}
-	if u, ok := c.user(id); ok {
-		return u, nil
+	var gen uint64
+	var read time.Time
+	if c != nil {
+		gen, read = c.begin()
 	}
-	gen, read := c.begin()
-	u, err := a.cfg.Store.UserByID(ctx, id)
-	if err == nil {
-		c.putUser(gen, read, u)
+	stored, err := a.cfg.Store.UserByID(ctx, id)
+	if err != nil {
+		return err
 	}
-	return u, err
+	if c != nil {
+		c.putUser(gen, read, stored)
+	}
+	*u = *stored
+	return nil
 }
