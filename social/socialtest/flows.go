@@ -341,12 +341,7 @@ func (s *suite) flows(t *testing.T) {
 		// A token under a key not yet held while the key set cannot be
 		// fetched: the provider's outage (503), not a bad token (400).
 		e := s.newEnv(t, envOptions{})
-		first := e.op.IDToken(t, alice, "")
-		e.secrets = append(e.secrets, first)
-		e.loggedIn(e.newClient(), e.newClient().post("oidc/", map[string]string{"id_token": first}))
-		e.op.RotateKey(t)
-		fresh := e.op.IDToken(t, alice, "")
-		e.secrets = append(e.secrets, fresh)
+		_, fresh := e.rotatedAfterLogin(t, alice)
 		e.op.SetDown(true)
 		if a := e.newClient().post("oidc/", map[string]string{"id_token": fresh}); a.status != http.StatusServiceUnavailable || a.header.Get("Retry-After") == "" {
 			t.Errorf("key set unavailable: %d %s, want 503 with Retry-After", a.status, a.raw)

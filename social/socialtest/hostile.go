@@ -121,14 +121,9 @@ func (s *suite) hostile(t *testing.T) {
 
 	s.run(t, "T-SOC-04", func(t *testing.T) {
 		e := s.newEnv(t, envOptions{})
-		old := e.op.IDToken(t, alice, "")
-		e.secrets = append(e.secrets, old)
-		e.loggedIn(e.newClient(), e.newClient().post("oidc/", map[string]string{"id_token": old}))
-		e.op.RotateKey(t)
+		old, fresh := e.rotatedAfterLogin(t, alice)
 		// A token under the new key is accepted (the key set is fetched
 		// again); one under the retired key no longer is.
-		fresh := e.op.IDToken(t, alice, "")
-		e.secrets = append(e.secrets, fresh)
 		e.loggedIn(e.newClient(), e.newClient().post("oidc/", map[string]string{"id_token": fresh}))
 		e.wantRefused("oidc/", map[string]string{"id_token": old}, social.MsgIncorrectValue, "")
 	})

@@ -373,6 +373,20 @@ func (e *env) passwordLogin(c *client, name string) {
 	e.loggedIn(c, c.post("login/", map[string]string{"username": name, "password": Password}))
 }
 
+// rotatedAfterLogin logs u in with an ID token, has the provider rotate
+// its signing key, and returns that token (under the retired key) and a
+// fresh one under the new key; both are secrets of the test.
+func (e *env) rotatedAfterLogin(t *testing.T, u User) (retired, fresh string) {
+	t.Helper()
+	retired = e.op.IDToken(t, u, "")
+	e.secrets = append(e.secrets, retired)
+	e.loggedIn(e.newClient(), e.newClient().post("oidc/", map[string]string{"id_token": retired}))
+	e.op.RotateKey(t)
+	fresh = e.op.IDToken(t, u, "")
+	e.secrets = append(e.secrets, fresh)
+	return retired, fresh
+}
+
 // oidcCode returns a code for u at the OP through an authorization with
 // nonce and PKCE verifier; the verifier is returned too.
 func (e *env) oidcCode(u User, nonce string) (code, verifier string) {
