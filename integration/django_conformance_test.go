@@ -20,20 +20,20 @@ import (
 //   - Login, Logout, PasswordChange: they expect a key per login; DRF
 //     keeps one per user, shared by the user's logins, so a second login
 //     returns the same key and any logout ends it;
-//   - StoreFailure, Hostile: their fault-injecting store wrappers hide
-//     the optional capabilities they do not forward, so core falls back
-//     to digest tokens, which authtoken_token cannot hold; and the Unicode
-//     cases of Hostile/B rely on canonical keys that Django's tables do
-//     not have. The Django schema's own hostile cases are
-//     TestDjangoHostile (threat-model group O).
+//   - Hostile: many of its cases check restauth's own storage rules
+//     (token digests, a key per login, token lifetimes, canonical
+//     Unicode keys), which Django's tables replace; and its store
+//     wrappers hide core.TokenKeyStore. The Django schema's own hostile
+//     cases are TestDjangoHostile (threat-model group O).
 //
-// Revocation runs: its read counter forwards core.TokenKeyStore. Its
-// change-feed cases skip (the schema has no feed, see docs/django.md).
+// Revocation and StoreFailure run: their store wrappers forward
+// core.TokenKeyStore. Revocation's change-feed cases skip (the schema has
+// no feed, see docs/django.md).
 var djangoConformanceGroups = []string{
 	"LoginHashing", "TokenHeader", "UserDetails", "Paths", "Middleware", "Headers",
 	"Registration", "PasswordReset", "JWTLogin", "JWTAuth", "JWTTokenEndpoints", "JWTLogout",
 	"JWTInterop", "JWTVerifiedCache", "Throttling", "Sessions", "LoginCSRF", "Combined", "Extensions",
-	"Revocation",
+	"Revocation", "StoreFailure",
 }
 
 // TestDjangoConformance runs the conformance suite through each adapter

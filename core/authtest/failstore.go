@@ -21,10 +21,16 @@ type failingStore struct {
 	failing map[string]bool
 }
 
-// install wraps the config's store; use it as a newEnv option.
+// install wraps the config's store; use it as a newEnv option. It
+// forwards core.TokenKeyStore when the store has it (the Django schema),
+// so that token logins work there; other optional capabilities are
+// hidden.
 func (f *failingStore) install(c *core.Config) {
 	f.Store = c.Store
 	c.Store = f
+	if ks, ok := f.Store.(core.TokenKeyStore); ok {
+		c.Store = &failingKeyStore{failingStore: f, keys: ks}
+	}
 	// A failure injected now must meet the very next request, not a
 	// login read before it: no login-state cache.
 	c.RevocationStaleness = core.ReadEveryRequest
@@ -149,4 +155,39 @@ func (f *failingStore) DeleteUserTokens(ctx context.Context, userID int64, excep
 		return 0, err
 	}
 	return f.Store.DeleteUserTokens(ctx, userID, exceptDigest)
+}
+
+// failingKeyStore is failingStore on a store that keeps token keys
+// (core.TokenKeyStore). Its methods fail under the names of the core.Store
+// methods they stand for, so that one list of failures serves both kinds
+// of store: GetOrCreateTokenKey creates the token and records the login
+// in one transaction (CreateToken, RecordLogin), UserByTokenKey is
+// UserByToken, DeleteTokenKey is DeleteToken.
+type failingKeyStore struct {
+	*failingStore
+	keys core.TokenKeyStore
+}
+
+func (f *failingKeyStore) GetOrCreateTokenKey(ctx context.Context, t *core.Token, lastLogin time.Time) (string, bool, error) {
+	if err := f.check("CreateToken"); err != nil {
+		return "", false, err
+	}
+	if err := f.check("RecordLogin"); err != nil && !lastLogin.IsZero() {
+		return "", false, err
+	}
+	return f.keys.GetOrCreateTokenKey(ctx, t, lastLogin)
+}
+
+func (f *failingKeyStore) UserByTokenKey(ctx context.Context, key string) (*core.User, *core.Token, error) {
+	if err := f.check("UserByToken"); err != nil {
+		return nil, nil, err
+	}
+	return f.keys.UserByTokenKey(ctx, key)
+}
+
+func (f *failingKeyStore) DeleteTokenKey(ctx context.Context, key string) error {
+	if err := f.check("DeleteToken"); err != nil {
+		return err
+	}
+	return f.keys.DeleteTokenKey(ctx, key)
 }
