@@ -24,8 +24,11 @@ import (
 // A device cookie names one user and is signed with SecretKey (so device
 // cookies need one: without a SecretKey of 32 bytes or more they are off).
 // Every successful login issues a fresh one. It dies with the user's
-// sessions: when the password is changed or reset, or the account is
-// deactivated (the user's token epoch moves), and after Lifetime. A
+// sessions: when the password is changed or reset (it is bound to the
+// password hash, so a change made by any program sharing the user table
+// counts, and so does a hash upgrade at a login on another device), or
+// the account is deactivated (the user's token epoch moves; the Django
+// schema has no epoch, see docs/django.md), and after Lifetime. A
 // password change re-issues the caller's. Browsers send it only to the
 // auth endpoints (its Path is Prefix). Device cookies are off when rate
 // limiting is (ThrottleConfig.Disabled).
@@ -57,23 +60,29 @@ func (d DeviceCookieConfig) withDefaults() DeviceCookieConfig {
 }
 
 // Device cookie values are "<user id>.<token epoch>.<issued, Unix
-// seconds>.<nonce>.<mac>", the nonce 16 random bytes and the mac an
-// HMAC-SHA256 of everything before it, both unpadded base64url. Nothing
-// in it is secret but the mac's key; it is bound to the user and to the
-// epoch that password changes and deactivation move.
+// seconds>.<nonce>.<credential>.<mac>", the nonce 16 random bytes, the
+// credential the first 9 bytes of an HMAC-SHA256 of the user's password
+// hash, and the mac an HMAC-SHA256 of everything before it, all unpadded
+// base64url. Nothing in it is secret but the keys (the credential tells
+// nothing of the hash without its key); it is bound to the user, to the
+// epoch that password changes and deactivation move, and to the password
+// hash itself.
 const (
 	deviceNonceBytes   = 16
 	deviceMaxValueLen  = 200 // well above the longest valid value
 	deviceClockLeeway  = time.Minute
 	deviceMACKeyDomain = "restauth.device-cookie"
+	deviceCredDomain   = "restauth.device-cookie.credential"
+	deviceCredBytes    = 9
 )
 
 // deviceCookies issues and checks device cookies. A nil *deviceCookies is
 // off: it issues nothing and trusts nobody.
 type deviceCookies struct {
-	key  [32]byte
-	spec cookieSpec
-	now  func() time.Time
+	key     [32]byte
+	credKey [32]byte
+	spec    cookieSpec
+	now     func() time.Time
 }
 
 // newDeviceCookies returns the device cookies of cfg, or nil when they are
@@ -84,7 +93,8 @@ func newDeviceCookies(cfg Config) *deviceCookies {
 		return nil
 	}
 	return &deviceCookies{
-		key: sha256.Sum256(append([]byte(deviceMACKeyDomain), cfg.SecretKey...)),
+		key:     sha256.Sum256(append([]byte(deviceMACKeyDomain), cfg.SecretKey...)),
+		credKey: sha256.Sum256(append([]byte(deviceCredDomain), cfg.SecretKey...)),
 		spec: cookieSpec{name: t.DeviceCookie.Name, path: cfg.Prefix,
 			maxAge: t.DeviceCookie.Lifetime, httpOnly: true},
 		now: cfg.Now,
@@ -95,12 +105,22 @@ func newDeviceCookies(cfg Config) *deviceCookies {
 type device struct {
 	userID, epoch int64
 	nonce         string
+	credential    string
+	dc            *deviceCookies
 }
 
 // trusts reports whether d was issued to user under its current token
-// epoch.
+// epoch and password hash.
 func (d *device) trusts(user *User) bool {
-	return d != nil && user != nil && d.userID == user.ID && d.epoch == user.TokenEpoch
+	return d != nil && user != nil && d.userID == user.ID && d.epoch == user.TokenEpoch &&
+		hmac.Equal([]byte(d.credential), []byte(d.dc.credential(user)))
+}
+
+// credential binds a device cookie to user's password hash.
+func (dc *deviceCookies) credential(user *User) string {
+	m := hmac.New(sha256.New, dc.credKey[:])
+	m.Write([]byte(user.PasswordHash))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:deviceCredBytes])
 }
 
 // read returns the request's device cookie when its signature is valid and
@@ -119,7 +139,7 @@ func (dc *deviceCookies) read(r *http.Request) *device {
 		return nil
 	}
 	fields := strings.Split(signed, ".")
-	if len(fields) != 4 {
+	if len(fields) != 5 {
 		return nil
 	}
 	uid, err1 := strconv.ParseInt(fields[0], 10, 64)
@@ -132,7 +152,7 @@ func (dc *deviceCookies) read(r *http.Request) *device {
 	if at.After(now.Add(deviceClockLeeway)) || !now.Before(at.Add(dc.spec.maxAge)) {
 		return nil
 	}
-	return &device{userID: uid, epoch: epoch, nonce: fields[3]}
+	return &device{userID: uid, epoch: epoch, nonce: fields[3], credential: fields[4], dc: dc}
 }
 
 // issueDeviceCookie sets a fresh device cookie for user on w (nothing
@@ -145,7 +165,8 @@ func (a *Auth) issueDeviceCookie(w http.ResponseWriter, user *User) {
 	nonce := make([]byte, deviceNonceBytes)
 	_, _ = rand.Read(nonce) // never fails (crypto/rand)
 	signed := strconv.FormatInt(user.ID, 10) + "." + strconv.FormatInt(user.TokenEpoch, 10) + "." +
-		strconv.FormatInt(dc.now().Unix(), 10) + "." + base64.RawURLEncoding.EncodeToString(nonce)
+		strconv.FormatInt(dc.now().Unix(), 10) + "." + base64.RawURLEncoding.EncodeToString(nonce) + "." +
+		dc.credential(user)
 	a.setCookie(w, dc.spec, signed+"."+dc.mac(signed))
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/restauth/restauth/core"
 	"github.com/restauth/restauth/core/mail"
+	"github.com/restauth/restauth/core/password"
 )
 
 // lockoutStart is a fixed instant at the start of every rate window the
@@ -201,6 +202,32 @@ func (s *suite) rlDeviceCookie(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.loginAs(t, "username", "alice", defaultPassword, "Cookie", renewed).wantThrottled(t) // changed elsewhere
+	})
+
+	t.Run("a password hash changed behind restauth's back ends it", func(t *testing.T) {
+		// A Django app sharing the user table, or a hash upgrade at a
+		// login on another device: the hash moves, the token epoch does
+		// not.
+		clk.advance(15 * time.Minute)
+		dora := e.createUser(t, newUser("dora"))
+		d := e.loginAs(t, "username", "dora", defaultPassword).deviceCookie(t, e)
+		h, err := password.NewArgon2(password.FastArgon2Params())
+		if err != nil {
+			t.Fatal(err)
+		}
+		newHash, err := h.Hash("Elsewhere-pass-5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := e.store.UserByID(t.Context(), dora.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := e.store.UpgradePasswordHash(t.Context(), dora.ID, stored.PasswordHash, newHash); err != nil || !ok {
+			t.Fatalf("UpgradePasswordHash: %v, %v", ok, err)
+		}
+		lock(t, "dora")
+		e.loginAs(t, "username", "dora", "Elsewhere-pass-5", "Cookie", d).wantThrottled(t)
 	})
 
 	t.Run("deactivation ends it", func(t *testing.T) {
