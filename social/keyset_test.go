@@ -2,6 +2,9 @@ package social
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
@@ -195,4 +198,61 @@ func hs256Token(t *testing.T) string {
 	jws, _ := signer.Sign([]byte("x"))
 	raw, _ := jws.CompactSerialize()
 	return raw
+}
+
+// TestKeySetKeyTypes: EC and Ed25519 keys verify as RSA keys do, a key
+// stating another algorithm or meant for encryption is not used, and a
+// token without a key ID is tried against every key.
+func TestKeySetKeyTypes(t *testing.T) {
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edPub, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := []jose.JSONWebKey{
+		{Key: &ecKey.PublicKey, KeyID: "ec", Algorithm: "ES256", Use: "sig"},
+		{Key: edPub, KeyID: "ed", Algorithm: "EdDSA"},
+		{Key: &ecKey.PublicKey, KeyID: "ec-enc", Use: "enc"},
+		{Key: &ecKey.PublicKey, KeyID: "ec-384", Algorithm: "ES384"},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: published})
+	}))
+	t.Cleanup(srv.Close)
+	ks := newKeySet(srv.URL, http.DefaultClient)
+	algs := []jose.SignatureAlgorithm{jose.ES256, jose.EdDSA}
+	sign := func(alg jose.SignatureAlgorithm, key any, kid string) string {
+		opts := &jose.SignerOptions{}
+		if kid != "" {
+			opts = opts.WithHeader("kid", kid)
+		}
+		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jws, err := signer.Sign([]byte("payload"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := jws.CompactSerialize()
+		return raw
+	}
+	for name, tc := range map[string]struct {
+		raw  string
+		want bool
+	}{
+		"ES256 under its key":           {sign(jose.ES256, ecKey, "ec"), true},
+		"EdDSA under its key":           {sign(jose.EdDSA, edKey, "ed"), true},
+		"ES256 without a key ID":        {sign(jose.ES256, ecKey, ""), true},
+		"ES256 under an encryption key": {sign(jose.ES256, ecKey, "ec-enc"), false},
+		"ES256 under an ES384 key":      {sign(jose.ES256, ecKey, "ec-384"), false},
+	} {
+		_, err := ks.verify(context.Background(), tc.raw, algs)
+		if (err == nil) != tc.want {
+			t.Errorf("%s: %v, want accepted %v", name, err, tc.want)
+		}
+	}
 }
