@@ -32,6 +32,9 @@ type Principal struct {
 	// tokenKey is the DB token's key, kept only when the store keeps keys
 	// themselves (TokenKeyStore), to delete it at logout. Never logged.
 	tokenKey string
+	// ctx is the request context the middleware carries the principal
+	// in (attach).
+	ctx principalContext
 }
 
 // principalWithUser lets a Principal and the user it points to share one

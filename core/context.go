@@ -25,3 +25,29 @@ func UserFrom(ctx context.Context) (*User, bool) {
 	}
 	return p.User, true
 }
+
+// principalContext is a context carrying a Principal, as WithPrincipal's
+// does. The middleware keeps it inside the Principal it authenticated
+// (Principal.attach), so that handing the principal to the handler costs
+// no allocation of its own.
+type principalContext struct {
+	context.Context
+	p *Principal
+}
+
+// Value implements context.Context.
+func (c *principalContext) Value(key any) any {
+	if _, ok := key.(principalKey); ok {
+		return c.p
+	}
+	return c.Context.Value(key)
+}
+
+// attach returns parent carrying p, as WithPrincipal(parent, p) does,
+// using the context space inside p. Only for a principal this request
+// owns: authentication made it for this request, and a second attach
+// would move its context.
+func (p *Principal) attach(parent context.Context) context.Context {
+	p.ctx = principalContext{Context: parent, p: p}
+	return &p.ctx
+}

@@ -84,7 +84,7 @@ func (a *Auth) guard(w http.ResponseWriter, r *http.Request, required bool) (*ht
 		return r, nil, err
 	}
 	if p != nil {
-		r = r.WithContext(WithPrincipal(r.Context(), p))
+		r = r.WithContext(p.attach(r.Context()))
 	}
 	return r, p, nil
 }

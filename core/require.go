@@ -132,7 +132,7 @@ func (a *Auth) guardAllow(w http.ResponseWriter, r *http.Request, allow func(*Pr
 	if err != nil {
 		return r, nil, err
 	}
-	return r.WithContext(WithPrincipal(r.Context(), p)), p, nil
+	return r.WithContext(p.attach(r.Context())), p, nil
 }
 
 // authorizeWithin authenticates and authorizes r under
