@@ -175,6 +175,16 @@ type Config struct {
 	// default). Default false: old_password is required and checked.
 	SkipOldPasswordCheck bool
 
+	// LogoutOnPasswordChange makes password/change/ end the credential
+	// that made the request too (dj-rest-auth's LOGOUT_ON_PASSWORD_CHANGE):
+	// the caller logs in again with the new password. Default false: the
+	// caller's token, JWT login or session keeps working (a session is
+	// re-issued under a new ID) and every other credential ends. Turn it
+	// on in the Django schema, where the caller's DRF key is the key of
+	// every device of the user: kept, it would keep them all, including
+	// one that logged in with the old password (see docs/django.md).
+	LogoutOnPasswordChange bool
+
 	// LogoutOnGet also accepts GET on logout/ (allauth's
 	// ACCOUNT_LOGOUT_ON_GET). Default false: GET gets 405.
 	LogoutOnGet bool

@@ -19,8 +19,9 @@ const maxPasswordFieldLength = 128
 // validators, then set the password and revoke every other credential of
 // the user (other DB tokens, other JWT logins and their access tokens,
 // other sessions), while the credential that made the request keeps
-// working (a session is re-issued under a new ID). With
-// Accounts.NotifyPasswordChange the owner is then mailed.
+// working (a session is re-issued under a new ID), unless
+// LogoutOnPasswordChange ends it too. With Accounts.NotifyPasswordChange
+// the owner is then mailed.
 func (a *Auth) servePasswordChange(req *request) error {
 	ctx := req.r.Context()
 	body, err := DecodeBody(req.w, req.r, a.cfg.MaxBodyBytes, a.msgs)
@@ -64,10 +65,15 @@ func (a *Auth) servePasswordChange(req *request) error {
 		}
 	}
 	trustedDevice := a.devices.read(req.r).trusts(user)
-	if err := a.setNewPassword(ctx, f, user, pw1, pw2, req.principal); err != nil {
+	keep := req.principal
+	if a.cfg.LogoutOnPasswordChange {
+		keep = nil
+	}
+	if err := a.setNewPassword(ctx, f, user, pw1, pw2, keep); err != nil {
 		return err
 	}
-	if req.principal.Method == MethodSession || trustedDevice {
+	reissueSession := req.principal.Method == MethodSession && keep != nil
+	if reissueSession || trustedDevice {
 		// Other sessions die with the old password hash; the caller's is
 		// re-issued under a new ID (Django's update_session_auth_hash).
 		// So is the caller's device cookie, which the new token epoch
@@ -76,7 +82,7 @@ func (a *Auth) servePasswordChange(req *request) error {
 		if err != nil {
 			return a.userGone(err)
 		}
-		if req.principal.Method == MethodSession {
+		if reissueSession {
 			if err := a.startSession(req.w, req.r, fresh); err != nil {
 				return err
 			}

@@ -36,6 +36,7 @@ var djangoHostile = []struct {
 	{"T-DJ-07", testDjangoWrongDatabase},
 	{"T-DJ-08", testDjangoKeysStayOutOfLogs},
 	{"T-DJ-09", testDjangoConfirmationReplay},
+	{"T-DJ-10", testDjangoPasswordChangeSharedKey},
 }
 
 // TestDjangoHostile runs group O through each adapter on each database.
@@ -335,5 +336,40 @@ func testDjangoConfirmationReplay(t *testing.T, f *fixture, server authtest.Serv
 	}
 	if v := s.query("SELECT verified FROM account_emailaddress WHERE id = 2"); v == "1" || v == "true" || v == "t" {
 		t.Errorf("the old address was verified: %q", v)
+	}
+}
+
+func testDjangoPasswordChangeSharedKey(t *testing.T, f *fixture, server authtest.Server, db sqltest.DB) {
+	alice := f.Users[0]
+	change := map[string]string{"new_password1": "Another-Pass-9137", "new_password2": "Another-Pass-9137", "old_password": alice.Password}
+	login := func(s *djangoServer) string {
+		t.Helper()
+		status, body, _ := s.do("POST", "/api/auth/login/", alice.LoginTokens.Request)
+		key, _ := body["key"].(string)
+		if status != http.StatusOK || key == "" {
+			t.Fatalf("login: %d %v", status, body)
+		}
+		return key
+	}
+	for _, logoutToo := range []bool{true, false} {
+		s := newDjangoServerWith(t, f, server, db, func(c *core.Config) {
+			readEveryRequest(c)
+			c.LogoutOnPasswordChange = logoutToo
+		}, core.MethodToken)
+		owner, other := login(s), login(s) // another device: the same DRF key
+		if owner != other {
+			t.Fatalf("two logins got two keys: %s, %s", owner, other)
+		}
+		if status, body, _ := s.do("POST", "/api/auth/password/change/", change, "Authorization", "Token "+owner); status != http.StatusOK {
+			t.Fatalf("password change: %d %v", status, body)
+		}
+		status, body, _ := s.do("GET", "/api/auth/user/", nil, "Authorization", "Token "+other)
+		rows := s.query("SELECT COUNT(*) FROM authtoken_token WHERE user_id = 1")
+		switch {
+		case logoutToo && (status != http.StatusUnauthorized || rows != "0"):
+			t.Errorf("LogoutOnPasswordChange: the shared key answered %d %v, %s rows left; want 401 and none", status, body, rows)
+		case !logoutToo && (status != http.StatusOK || rows != "1"):
+			t.Errorf("default: the shared key answered %d %v, %s rows; want it kept, as DRF keeps it", status, body, rows)
+		}
 	}
 }

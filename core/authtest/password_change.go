@@ -73,6 +73,38 @@ func (s *suite) testPasswordChange(t *testing.T) {
 		j.do(t, http.MethodPost, j.path("token/refresh/"), jsonObject("refresh", theirs.refresh)).wantJSON(t, http.StatusUnauthorized, blacklisted)
 	})
 
+	t.Run("LogoutOnPasswordChange: the caller's credential ends too", func(t *testing.T) {
+		clk := newClock()
+		logoutToo := func(c *core.Config) { c.LogoutOnPasswordChange = true }
+		body := jsonObject("old_password", defaultPassword, "new_password1", "Brand-new-pass-7", "new_password2", "Brand-new-pass-7")
+
+		g := s.newEnv(t, logoutToo)
+		g.createUser(t, newUser("erin"))
+		k := g.login(t, "erin", defaultPassword)
+		g.do(t, http.MethodPost, g.path("password/change/"), body, "Authorization", tokenHeader(k)).want(t, http.StatusOK, saved)
+		g.do(t, http.MethodGet, g.path("user/"), "", "Authorization", tokenHeader(k)).want(t, http.StatusUnauthorized, `{"detail":"Invalid token."}`)
+		g.login(t, "erin", "Brand-new-pass-7")
+
+		j := s.newEnv(t, jwtMode(clk), logoutToo)
+		j.createUser(t, newUser("fred"))
+		l := j.loginJWT(t, "fred")
+		j.do(t, http.MethodPost, j.path("password/change/"), body, "Authorization", "Bearer "+l.access).wantJSON(t, http.StatusOK, saved)
+		j.do(t, http.MethodGet, j.path("user/"), "", "Authorization", "Bearer "+l.access).
+			wantJSON(t, http.StatusUnauthorized, accessError("Token is blacklisted"))
+		j.do(t, http.MethodPost, j.path("token/refresh/"), jsonObject("refresh", l.refresh)).wantJSON(t, http.StatusUnauthorized, blacklisted)
+
+		ss := s.newEnv(t, sessionMode(clk), logoutToo)
+		ss.createUser(t, newUser("gina"))
+		sid, csrf := ss.sessionLogin(t, "gina", defaultPassword)
+		res := ss.do(t, http.MethodPost, ss.path("password/change/"), body,
+			"Cookie", cookieHeader("sessionid", sid, "csrftoken", csrf), "X-CSRFToken", csrf)
+		res.wantJSON(t, http.StatusOK, saved)
+		if c := res.cookies()["sessionid"]; c != nil && c.Value != "" {
+			t.Errorf("the changer's session was re-issued (%q)", c.Value)
+		}
+		ss.do(t, http.MethodGet, ss.path("user/"), "", "Cookie", cookieHeader("sessionid", sid)).wantStatus(t, http.StatusForbidden)
+	})
+
 	t.Run("JWT cookie: CSRF applies", func(t *testing.T) {
 		clk := newClock()
 		j := s.newEnv(t, jwtMode(clk))
