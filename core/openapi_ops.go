@@ -211,8 +211,12 @@ func (a *Auth) passwordChangeOps() map[string]Operation {
 		props["old_password"] = passwordField(true, "The current password")
 		required = append(required, "old_password")
 	}
+	changed := "Changed; every other credential of the user is revoked"
+	if a.cfg.LogoutOnPasswordChange {
+		changed = "Changed; every credential of the user is revoked, the caller's included"
+	}
 	responses := map[int]Response{
-		http.StatusOK:         detailAnswer("Changed; every other credential of the user is revoked"),
+		http.StatusOK:         detailAnswer(changed),
 		http.StatusBadRequest: {Description: "Invalid input, a wrong old password, or a password the validators refuse", Body: FieldErrors(false, "old_password", "new_password1", "new_password2")},
 	}
 	if !a.cfg.SkipOldPasswordCheck && a.limited(a.cfg.Throttle.LoginFailuresPerAccount) {
