@@ -17,6 +17,7 @@
 //	RESTAUTH_REDIS_URL           redis://…: rate limits, sessions, change wake-ups in Redis  unset: in the database
 //	RESTAUTH_DATABASE_SCHEMA     restauth or django: an existing Django project's tables  restauth
 //	RESTAUTH_LINK_PAGES          auto, on or off: serve the pages mailed links open (API starters)  auto
+//	RESTAUTH_LOGOUT_ON_PASSWORD_CHANGE on or off: on ends the changer's own credential too  off
 //
 // RESTAUTH_THROTTLE=off turns every rate limit off (core.ThrottleConfig's
 // Disabled), for a client's test suite that registers and logs in many
@@ -120,6 +121,8 @@ const (
 	VarRedisURL          = "RESTAUTH_REDIS_URL"
 	VarDatabaseSchema    = "RESTAUTH_DATABASE_SCHEMA"
 	VarLinkPages         = "RESTAUTH_LINK_PAGES"
+	// VarLogoutOnPasswordChange sets core.Config.LogoutOnPasswordChange.
+	VarLogoutOnPasswordChange = "RESTAUTH_LOGOUT_ON_PASSWORD_CHANGE"
 )
 
 // Variables of social login. Load does not read them: the social module
@@ -188,6 +191,8 @@ type Settings struct {
 	// LinkPages is RESTAUTH_LINK_PAGES: LinkPagesAuto (the default),
 	// LinkPagesOn or LinkPagesOff; LinkPageOrigins applies it.
 	LinkPages string
+	// LogoutOnPasswordChange is RESTAUTH_LOGOUT_ON_PASSWORD_CHANGE=on.
+	LogoutOnPasswordChange bool
 }
 
 // Values of RESTAUTH_LINK_PAGES.
@@ -256,6 +261,7 @@ func Variables() []Variable {
 		{VarThrottle, "on or off: off turns every rate limit off (testing a client; never in production)", "on"},
 		{VarUsername, "on or off: off identifies accounts by email alone (allauth's username-less mode)", "on"},
 		{VarDatabaseSchema, "restauth or django: django shares an existing Django project's tables (auth_user, authtoken_token, django_session, …); needs " + VarSecretKey + " = its SECRET_KEY", SchemaRestauth},
+		{VarLogoutOnPasswordChange, "on or off: on makes a password change end the changer's own token, JWT login or session too (dj-rest-auth's LOGOUT_ON_PASSWORD_CHANGE; recommended with " + VarDatabaseSchema + "=django, where one DRF key serves every device)", "off"},
 		{VarLinkPages, "auto, on or off: serve the pages mailed verification and reset links open (API starters); on: at " + VarFrontendURL + ", this server behind a proxy", "auto: while the links point at http:// + " + VarAddr},
 		{VarRedisURL, "redis://[user:password@]host:port/db (rediss:// for TLS): rate limits, sessions and the change feed's wake-ups in Redis, shared by every instance", "unset: in the database"},
 		{VarGitHubClientID, "GitHub OAuth app's client ID, with " + VarGitHubClientSecret + ": mounts github/ (social login)", "unset"},
@@ -297,6 +303,9 @@ func Load(getenv func(string) string, defaultMode Mode, logger *slog.Logger) (Se
 		errs = append(errs, err)
 	}
 	if s.EmailOnly, err = offSwitch(getenv, VarUsername); err != nil {
+		errs = append(errs, err)
+	}
+	if s.LogoutOnPasswordChange, err = onSwitch(getenv, VarLogoutOnPasswordChange); err != nil {
 		errs = append(errs, err)
 	}
 	if s.RedisURL, err = redisURL(getenv); err != nil {
@@ -383,6 +392,15 @@ func offSwitch(getenv func(string) string, name string) (bool, error) {
 	return false, fmt.Errorf("%s=%q: want on or off", name, getenv(name))
 }
 
+// onSwitch reads an on/off variable that is off when unset.
+func onSwitch(getenv func(string) string, name string) (bool, error) {
+	if strings.TrimSpace(getenv(name)) == "" {
+		return false, nil
+	}
+	off, err := offSwitch(getenv, name)
+	return !off, err
+}
+
 // Apply sets the fields of cfg that the environment decides: the
 // authentication methods of the mode, the secret key, cookie security,
 // trusted origins, email verification, the frontend URL of mail links and
@@ -424,6 +442,9 @@ func (s Settings) Apply(cfg *core.Config) error {
 	}
 	if s.EmailOnly {
 		cfg.EmailOnly = true
+	}
+	if s.LogoutOnPasswordChange {
+		cfg.LogoutOnPasswordChange = true
 	}
 	if s.DatabaseSchema == SchemaDjango && cfg.Passwords == nil {
 		// Django's own argon2 parameters: otherwise each side would

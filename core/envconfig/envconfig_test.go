@@ -211,6 +211,32 @@ func TestOnOffSwitches(t *testing.T) {
 	}
 }
 
+// TestLogoutOnPasswordChangeSwitch: off unless set on; a bad value is
+// refused; off leaves the application's own choice alone.
+func TestLogoutOnPasswordChangeSwitch(t *testing.T) {
+	key := strings.Repeat("k", 40)
+	for value, want := range map[string]bool{"": false, "off": false, "0": false, "on": true, " ON ": true, "1": true, "true": true} {
+		s, err := Load(env(map[string]string{VarSecretKey: key, VarLogoutOnPasswordChange: value}), ModeToken, nil)
+		if err != nil || s.LogoutOnPasswordChange != want {
+			t.Errorf("%q: %v, %v; want %v", value, s.LogoutOnPasswordChange, err, want)
+			continue
+		}
+		cfg := core.Config{}
+		if err := s.Apply(&cfg); err != nil || cfg.LogoutOnPasswordChange != want {
+			t.Errorf("%q: apply: %v, %v", value, cfg.LogoutOnPasswordChange, err)
+		}
+	}
+	if _, err := Load(env(map[string]string{VarSecretKey: key, VarLogoutOnPasswordChange: "later"}), ModeToken, nil); err == nil ||
+		!strings.Contains(err.Error(), `RESTAUTH_LOGOUT_ON_PASSWORD_CHANGE="later": want on or off`) {
+		t.Errorf("bad value: %v", err)
+	}
+	s, _ := Load(env(map[string]string{VarSecretKey: key}), ModeToken, nil)
+	cfg := core.Config{LogoutOnPasswordChange: true}
+	if err := s.Apply(&cfg); err != nil || !cfg.LogoutOnPasswordChange {
+		t.Errorf("apply with the default overrode the config: %v", err)
+	}
+}
+
 func TestLinkPageOrigins(t *testing.T) {
 	key := strings.Repeat("k", 40)
 	for _, c := range []struct {
@@ -338,7 +364,7 @@ func TestVariablesDocumented(t *testing.T) {
 		VarInsecureCookies, VarTrustedOrigins, VarSMTPFrom, VarSMTPSecurity, VarSMTPUser, VarSMTPPassword, VarThrottle, VarUsername,
 		VarGitHubClientID, VarGitHubClientSecret, VarGitHubRedirectURI, VarGitHubURL, VarGoogleClientID, VarGoogleClientSecret,
 		VarGoogleRedirectURI, VarOIDCIssuer, VarOIDCClientID, VarOIDCClientSecret, VarOIDCRedirectURI, VarSocialEmailLinking,
-		VarRedisURL, VarDatabaseSchema, VarLinkPages}
+		VarRedisURL, VarDatabaseSchema, VarLinkPages, VarLogoutOnPasswordChange}
 	if len(listed) != len(all) {
 		t.Errorf("Variables lists %d, the contract has %d", len(listed), len(all))
 	}
