@@ -54,8 +54,9 @@ func (l *loginLimits) beforeLookup() error {
 // no account) and refuses the attempt when that counter is full.
 func (l *loginLimits) forAccount(in loginRequest, user *User) error {
 	t := l.a.cfg.Throttle
+	trusted := l.device.trusts(user) // an HMAC of the password hash: once
 	switch {
-	case l.device.trusts(user):
+	case trusted:
 		l.a.count(l.r, t.LoginPerIP, "login-ip", l.ip)
 		l.failures = rateKey{t.LoginFailuresPerDevice, "login-device", l.device.nonce}
 	case user != nil:
@@ -65,7 +66,7 @@ func (l *loginLimits) forAccount(in loginRequest, user *User) error {
 	default:
 		l.failures = rateKey{t.LoginFailuresPerAccount, "login-account", "u:" + CanonicalUsername(in.username)}
 	}
-	if l.device != nil && !l.device.trusts(user) {
+	if l.device != nil && !trusted {
 		// A device cookie of another account (or of an older password)
 		// earns nothing: the per-IP limit applies as without one.
 		if err := l.a.hit(l.r, t.LoginPerIP, "login-ip", l.ip); err != nil {
