@@ -343,8 +343,10 @@ func (s *suite) flows(t *testing.T) {
 		e := s.newEnv(t, envOptions{})
 		_, fresh := e.rotatedAfterLogin(t, alice)
 		e.op.SetDown(true)
-		if a := e.newClient().post("oidc/", map[string]string{"id_token": fresh}); a.status != http.StatusServiceUnavailable || a.header.Get("Retry-After") == "" {
-			t.Errorf("key set unavailable: %d %s, want 503 with Retry-After", a.status, a.raw)
+		a := e.newClient().post("oidc/", map[string]string{"id_token": fresh})
+		if a.status != http.StatusServiceUnavailable || a.header.Get("Retry-After") == "" ||
+			a.raw != `{"detail":"Service temporarily unavailable, try again later."}` {
+			t.Errorf("key set unavailable: %d %s, want 503 with Retry-After and dj-rest-auth's detail", a.status, a.raw)
 		}
 		e.op.SetDown(false)
 		e.loggedIn(e.newClient(), e.newClient().post("oidc/", map[string]string{"id_token": fresh}))
